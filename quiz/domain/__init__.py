@@ -1,0 +1,1 @@
+"""Plain-Python rules of the app: no Flask, SQLAlchemy or WTForms imports here."""

@@ -1,0 +1,137 @@
+"""Grade a response to a question: one grader per question type.
+
+Choice questions are answered with choice indexes (positions in the question's own
+choice list, never in a shuffled order); typed questions with text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from rapidfuzz.distance import Levenshtein
+
+from quiz.domain.answers import answer_tokens
+from quiz.domain.bank import CHOICE_TYPES, Question
+
+
+class InvalidResponse(ValueError):
+    """A response that does not fit its question (wrong kind, unknown choice...)."""
+
+
+@dataclass(frozen=True)
+class Verdict:
+    correct: bool
+    score: float
+    expected: tuple[str, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"correct": self.correct, "score": self.score, "expected": list(self.expected)}
+
+
+Grader = Callable[[Question, Any], Verdict]
+GRADERS: dict[str, Grader] = {}
+
+MIN_FUZZY_LENGTH = 8  # shorter answers must be spelt right: too many short words are one typo apart
+
+
+def grader(*types: str) -> Callable[[Grader], Grader]:
+    def register(function: Grader) -> Grader:
+        for question_type in types:
+            GRADERS[question_type] = function
+        return function
+
+    return register
+
+
+def grade(question: Question, response: Any) -> Verdict:
+    """Grade a response to a question.
+
+    Args:
+        question: the question as it was asked.
+        response: a choice index (mcq, truefalse), a list of indexes (multi) or text.
+
+    Returns:
+        The verdict, with the expected answer(s) as text.
+
+    Raises:
+        InvalidResponse: the response is of the wrong kind for the question.
+    """
+    try:
+        function = GRADERS[question.type]
+    except KeyError:
+        raise InvalidResponse(f"no grader for type '{question.type}'") from None
+    return function(question, response)
+
+
+def expected_answers(question: Question) -> tuple[str, ...]:
+    """Return the correct answer(s) as a student should see them."""
+    if question.type in CHOICE_TYPES:
+        return tuple(c.text for c in question.choices if c.correct)
+    return question.answers[:1]
+
+
+def _check_index(question: Question, index: Any) -> int:
+    if isinstance(index, bool) or not isinstance(index, int):
+        raise InvalidResponse("pick one of the choices")
+    if not 0 <= index < len(question.choices):
+        raise InvalidResponse("that choice is not part of this question")
+    return index
+
+
+@grader("mcq", "truefalse")
+def grade_single_choice(question: Question, response: Any) -> Verdict:
+    index = _check_index(question, response)
+    correct = question.choices[index].correct
+    return Verdict(correct, 1.0 if correct else 0.0, expected_answers(question))
+
+
+@grader("multi")
+def grade_multiple_choice(question: Question, response: Any) -> Verdict:
+    """Score multi answers as Moodle does: right picks earn, wrong picks cost, floor 0."""
+    if isinstance(response, (str, bytes)) or not isinstance(response, Sequence):
+        raise InvalidResponse("pick one or more of the choices")
+    picked = {_check_index(question, index) for index in response}
+    if not picked:
+        raise InvalidResponse("pick at least one choice")
+    right = {i for i, c in enumerate(question.choices) if c.correct}
+    wrong_count = len(question.choices) - len(right)
+    gained = len(picked & right) / len(right)
+    lost = len(picked - right) / wrong_count if wrong_count else 0.0
+    score = round(max(0.0, gained - lost), 4)
+    return Verdict(picked == right, score, expected_answers(question))
+
+
+@grader("short", "cloze")
+def grade_typed(question: Question, response: Any) -> Verdict:
+    if not isinstance(response, str):
+        raise InvalidResponse("type an answer")
+    typed = answer_tokens(response)
+    if not typed:
+        raise InvalidResponse("type an answer")
+    correct = any(_same_answer(typed, answer_tokens(accepted)) for accepted in question.answers)
+    return Verdict(correct, 1.0 if correct else 0.0, expected_answers(question))
+
+
+def _same_answer(typed: tuple[str, ...], accepted: tuple[str, ...]) -> bool:
+    """Match word for word, forgiving a small typo inside a long word of a long answer.
+
+    A word is forgiven only a slip (one edit in five letters, two in nine), so a
+    different word such as "brain" for "bone" never passes as a typo.
+    """
+    if typed == accepted:
+        return True
+    if len(typed) != len(accepted) or len(" ".join(accepted)) < MIN_FUZZY_LENGTH:
+        return False
+    return all(_close_word(t, a) for t, a in zip(typed, accepted, strict=True))
+
+
+def _close_word(typed: str, accepted: str) -> bool:
+    if typed == accepted:
+        return True
+    if typed.isdigit() or accepted.isdigit():
+        return False
+    shorter = min(len(typed), len(accepted))
+    allowed = 2 if shorter >= 9 else 1 if shorter >= 5 else 0
+    return allowed > 0 and Levenshtein.distance(typed, accepted, score_cutoff=allowed) <= allowed
