@@ -1,0 +1,66 @@
+# Every target works from a fresh clone: the first one that needs .venv creates it.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 5000
+HOST ?= 127.0.0.1
+ORIGINALITY := ../shared/tools/check_originality.py
+
+.PHONY: install install-test run test lint fmt typecheck cov bank-check originality db-migrate db-upgrade bench demo-data clean
+
+$(BIN)/activate:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/activate
+	$(BIN)/pip install -q -e .
+	touch $@
+
+$(VENV)/.test-installed: pyproject.toml | $(BIN)/activate
+	$(BIN)/pip install -q -e '.[test]'
+	touch $@ $(VENV)/.installed
+
+install: $(VENV)/.installed
+
+install-test: $(VENV)/.test-installed
+
+run: install
+	$(BIN)/quiz init
+	$(BIN)/quiz run --host $(HOST) --port $(PORT)
+
+test: install-test lint bank-check originality
+	$(BIN)/pytest
+
+lint: install-test
+	$(BIN)/ruff check quiz tests
+	$(BIN)/ruff format --check quiz tests
+
+fmt: install-test
+	$(BIN)/ruff format quiz tests
+	$(BIN)/ruff check --fix quiz tests
+
+typecheck: install-test
+	$(BIN)/mypy
+
+cov: install-test
+	$(BIN)/pip install -q coverage
+	$(BIN)/coverage run -m pytest
+	$(BIN)/coverage report --skip-covered
+
+bank-check: install-test
+	$(BIN)/quiz bank check
+
+originality:
+	@if [ -f $(ORIGINALITY) ]; then $(PYTHON) $(ORIGINALITY) . && echo "originality: no sentence copied from the seed articles"; else echo "originality: $(ORIGINALITY) not found, skipped"; fi
+
+db-migrate: install
+	$(BIN)/quiz db migrate -m "$(m)"
+
+db-upgrade: install
+	$(BIN)/quiz db upgrade
+
+bench: install-test
+	$(BIN)/pytest tests/benchmarks -s -p no:cacheprovider -o addopts=""
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache

@@ -1,0 +1,182 @@
+"""The `quiz` command: a FlaskGroup, so `quiz run`, `quiz shell` and `quiz routes` work too."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+import yaml
+from flask import current_app
+from flask.cli import FlaskGroup, with_appcontext
+
+from quiz import create_app
+from quiz.domain.bank import BankError
+from quiz.domain.bundle import Bundle, read_bundle
+from quiz.domain.grading import InvalidResponse, grade
+from quiz.extensions import db
+
+
+@click.group(cls=FlaskGroup, create_app=create_app)
+def main() -> None:
+    """Learn the facts of a source text through quizzes grounded in quoted passages."""
+
+
+def _questions_dir() -> Path:
+    return Path(current_app.config["QUESTIONS_DIR"])
+
+
+def _fail_with_problems(bundle: Bundle) -> None:
+    for problem in bundle.problems:
+        click.echo(str(problem), err=True)
+    click.echo(f"{len(bundle.problems)} problem(s) found.", err=True)
+    sys.exit(1)
+
+
+@main.command("init")
+@with_appcontext
+def init_command() -> None:
+    """Create or upgrade the database and load the bundled sources and bank."""
+    from flask_migrate import upgrade
+
+    from quiz.services.loading import load_bundle
+
+    bundle = read_bundle(_questions_dir())
+    if bundle.problems:
+        _fail_with_problems(bundle)
+    upgrade(directory=current_app.config["MIGRATIONS_DIR"])
+    report = load_bundle(db.session, bundle)
+    click.echo(f"Database ready. Loaded {report}.")
+
+
+@main.group("bank")
+def bank_group() -> None:
+    """Check, import and export the question bank."""
+
+
+@bank_group.command("check")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@with_appcontext
+def bank_check(paths: tuple[Path, ...]) -> None:
+    """Validate bank files (default: the bundled bank); print file:line: message per problem."""
+    files = _expand(paths) if paths else None
+    bundle = read_bundle(_questions_dir(), files)
+    if bundle.problems:
+        _fail_with_problems(bundle)
+    click.echo(
+        f"OK: {len(bundle.questions)} questions, {len(bundle.sources)} sources, "
+        f"{len(bundle.topics)} topics."
+    )
+
+
+def _expand(paths: tuple[Path, ...]) -> list[Path]:
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            files.extend(sorted(p for p in path.rglob("*") if p.suffix in (".yaml", ".yml", ".json")))
+        else:
+            files.append(path)
+    return files
+
+
+@bank_group.command("export")
+@click.option("--format", "fmt", type=click.Choice(["json", "yaml"]), default="json")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path))
+@with_appcontext
+def bank_export(fmt: str, output: Path | None) -> None:
+    """Export the database's questions in the interchange schema."""
+    from quiz.services.catalog import all_questions
+
+    data = [question.to_dict() for question in all_questions(db.session)]
+    if fmt == "json":
+        text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    else:
+        text = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        output.write_text(text, encoding="utf-8")
+        click.echo(f"Wrote {len(data)} questions to {output}.", err=True)
+
+
+@bank_group.command("import")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@with_appcontext
+def bank_import(paths: tuple[Path, ...]) -> None:
+    """Import bank files (YAML or JSON) all or nothing; re-importing changes nothing."""
+    from quiz.services.loading import load_bundle
+
+    bundle = read_bundle(_questions_dir(), _expand(paths))
+    if bundle.problems:
+        _fail_with_problems(bundle)
+    try:
+        report = load_bundle(db.session, bundle)
+    except BankError as exc:  # pragma: no cover - read_bundle reports the same problems
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"Imported: {report}.")
+
+
+@main.command("grade")
+@click.argument("question_id")
+@click.argument("answer", nargs=-1, required=True)
+@with_appcontext
+def grade_command(question_id: str, answer: tuple[str, ...]) -> None:
+    """Grade ANSWER to QUESTION_ID and print the verdict as JSON.
+
+    Typed questions take the answer as text; choice questions take the text (or the
+    1-based number) of each picked choice.
+    """
+    from quiz.services.catalog import find_question
+
+    question = find_question(db.session, question_id)
+    if question is None:
+        raise click.ClickException(f"no question with id '{question_id}'")
+    response: object
+    if question.choices:
+        picked = [_choice_index(question.choices, a) for a in answer]
+        response = picked if question.type == "multi" else picked[0]
+    else:
+        response = " ".join(answer)
+    try:
+        verdict = grade(question, response)
+    except InvalidResponse as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(json.dumps(verdict.to_dict(), ensure_ascii=False))
+
+
+def _choice_index(choices: tuple[object, ...], answer: str) -> int:
+    from quiz.domain.answers import normalise_answer
+
+    wanted = normalise_answer(answer)
+    for index, choice in enumerate(choices):
+        if normalise_answer(getattr(choice, "text", "")) == wanted:
+            return index
+    if answer.isdigit() and 1 <= int(answer) <= len(choices):
+        return int(answer) - 1
+    raise click.ClickException(f"'{answer}' is not one of the choices")
+
+
+@main.command("create-user")
+@click.argument("username")
+@click.option("--role", type=click.Choice(["student", "instructor", "admin"]), default="student")
+@click.option(
+    "--password-file",
+    type=click.File("r"),
+    help="Read the password from the first line of this file ('-' for standard input).",
+)
+@with_appcontext
+def create_user_command(username: str, role: str, password_file: click.File | None) -> None:
+    """Create a user; the password comes from a prompt or --password-file."""
+    from quiz.services.accounts import AccountError, create_user
+    from quiz.web.auth import password_policy
+
+    if password_file is not None:
+        password = password_file.readline().rstrip("\r\n")  # type: ignore[attr-defined]
+    else:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    try:
+        user = create_user(db.session, username, password, password_policy(), role=role)
+    except AccountError as exc:
+        raise click.ClickException(f"{exc.field}: {exc.message}") from None
+    click.echo(f"Created {user.role} '{user.username}'.")

@@ -1,0 +1,228 @@
+"""Database rows. Services turn them into the domain's dataclasses."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import UTC, datetime
+from typing import Any
+
+from flask_login import UserMixin
+from sqlalchemy import JSON, Column, ForeignKey, Index, String, Table, Text, UniqueConstraint, and_
+from sqlalchemy.orm import Mapped, WriteOnlyMapped, mapped_column, relationship
+
+from quiz.domain import bank
+from quiz.extensions import db
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def new_session_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class User(UserMixin, db.Model):  # type: ignore[name-defined,misc]
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(40), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(20), default="student")
+    # Flask-Login's "alternative token": the cookie names this, not the row id, so
+    # rotating it on logout makes every copy of an old session cookie worthless.
+    session_token: Mapped[str] = mapped_column(String(64), unique=True, default=new_session_token)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    attempts: WriteOnlyMapped[Attempt] = relationship(back_populates="user")
+
+    def get_id(self) -> str:
+        return self.session_token
+
+
+class Source(db.Model):  # type: ignore[name-defined,misc]
+    __tablename__ = "sources"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(80), unique=True)
+    title: Mapped[str] = mapped_column(String(200))
+    summary: Mapped[str] = mapped_column(Text, default="")
+    credits: Mapped[list[str]] = mapped_column(JSON, default=list)
+    version: Mapped[str] = mapped_column(String(40))
+    position: Mapped[int] = mapped_column(default=0)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    passages: Mapped[list[Passage]] = relationship(
+        back_populates="source", order_by="Passage.position", cascade="all, delete-orphan"
+    )
+
+
+class Passage(db.Model):  # type: ignore[name-defined,misc]
+    __tablename__ = "passages"
+    __table_args__ = (UniqueConstraint("source_id", "passage_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source_id: Mapped[int] = mapped_column(ForeignKey("sources.id", ondelete="CASCADE"))
+    passage_key: Mapped[str] = mapped_column(String(120))
+    section_slug: Mapped[str] = mapped_column(String(100))
+    section_title: Mapped[str] = mapped_column(String(200))
+    section_level: Mapped[int] = mapped_column(default=2)
+    kind: Mapped[str] = mapped_column(String(20), default="paragraph")
+    position: Mapped[int]
+    text: Mapped[str] = mapped_column(Text)
+
+    source: Mapped[Source] = relationship(back_populates="passages")
+
+
+class Topic(db.Model):  # type: ignore[name-defined,misc]
+    __tablename__ = "topics"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(80), unique=True)
+    title: Mapped[str] = mapped_column(String(120))
+    description: Mapped[str] = mapped_column(Text, default="")
+    position: Mapped[int] = mapped_column(default=0)
+
+
+question_topics = Table(
+    "question_topics",
+    db.metadata,
+    Column("question_id", ForeignKey("questions.id", ondelete="CASCADE"), primary_key=True),
+    Column("topic_id", ForeignKey("topics.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class Question(db.Model):  # type: ignore[name-defined,misc]
+    """A question's identity; its wording lives in versions, so that editing it never
+    changes what a student was asked."""
+
+    __tablename__ = "questions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(80), unique=True)
+    status: Mapped[str] = mapped_column(String(20), default="draft", index=True)
+    origin: Mapped[str] = mapped_column(String(20), default="authored")
+    current_number: Mapped[int] = mapped_column(default=1)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    topics: Mapped[list[Topic]] = relationship(secondary=question_topics, order_by=Topic.position)
+    versions: Mapped[list[QuestionVersion]] = relationship(
+        back_populates="question", order_by="QuestionVersion.number"
+    )
+    current: Mapped[QuestionVersion] = relationship(
+        primaryjoin=lambda: and_(
+            QuestionVersion.question_id == Question.id,
+            QuestionVersion.number == Question.current_number,
+        ),
+        viewonly=True,
+        uselist=False,
+    )
+
+
+class QuestionVersion(db.Model):  # type: ignore[name-defined,misc]
+    __tablename__ = "question_versions"
+    __table_args__ = (UniqueConstraint("question_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    question_id: Mapped[int] = mapped_column(ForeignKey("questions.id", ondelete="CASCADE"))
+    number: Mapped[int]
+    type: Mapped[str] = mapped_column(String(20))
+    prompt: Mapped[str] = mapped_column(Text)
+    explanation: Mapped[str] = mapped_column(Text)
+    choices: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    answers: Mapped[list[str]] = mapped_column(JSON, default=list)
+    topic_slugs: Mapped[list[str]] = mapped_column(JSON, default=list)
+    document: Mapped[str] = mapped_column(String(80))
+    passage_key: Mapped[str] = mapped_column(String(120))
+    quote: Mapped[str] = mapped_column(Text)
+    difficulty: Mapped[int] = mapped_column(default=2)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    question: Mapped[Question] = relationship(back_populates="versions")
+
+    def to_domain(self) -> bank.Question:
+        """Return this version as the bank's Question, as the student was asked it."""
+        return bank.Question(
+            id=self.question.key,
+            type=self.type,
+            prompt=self.prompt,
+            explanation=self.explanation,
+            source=bank.SourceRef(self.document, self.passage_key, self.quote),
+            topics=tuple(self.topic_slugs),
+            choices=tuple(
+                bank.Choice(c["text"], bool(c["correct"]), c.get("feedback", ""))
+                for c in self.choices
+            ),
+            answers=tuple(self.answers),
+            difficulty=self.difficulty,
+            origin=self.question.origin,
+            status=self.question.status,
+        )
+
+
+class Attempt(db.Model):  # type: ignore[name-defined,misc]
+    __tablename__ = "attempts"
+    __table_args__ = (Index("ix_attempts_user_started", "user_id", "started_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    title: Mapped[str] = mapped_column(String(200))
+    topic_slug: Mapped[str | None] = mapped_column(String(80))
+    started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    finished_at: Mapped[datetime | None]
+    score: Mapped[float | None]  # points earned
+    max_score: Mapped[int] = mapped_column(default=0)
+
+    user: Mapped[User] = relationship(back_populates="attempts")
+    items: Mapped[list[AttemptItem]] = relationship(
+        back_populates="attempt", order_by="AttemptItem.position", cascade="all, delete-orphan"
+    )
+
+    @property
+    def percent(self) -> int | None:
+        if self.score is None or not self.max_score:
+            return None
+        return round(100 * self.score / self.max_score)
+
+
+class AttemptItem(db.Model):  # type: ignore[name-defined,misc]
+    """One question of an attempt, with the order its choices were shown in."""
+
+    __tablename__ = "attempt_items"
+    __table_args__ = (UniqueConstraint("attempt_id", "position"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    attempt_id: Mapped[int] = mapped_column(ForeignKey("attempts.id", ondelete="CASCADE"))
+    position: Mapped[int]
+    question_version_id: Mapped[int] = mapped_column(ForeignKey("question_versions.id"))
+    choice_order: Mapped[list[int]] = mapped_column(JSON, default=list)
+
+    attempt: Mapped[Attempt] = relationship(back_populates="items")
+    version: Mapped[QuestionVersion] = relationship()
+    response: Mapped[Response | None] = relationship(back_populates="item", uselist=False)
+
+
+class Response(db.Model):  # type: ignore[name-defined,misc]
+    """A student's answer. One per attempt item: the unique key makes a double submit
+    count once, whichever request wins."""
+
+    __tablename__ = "responses"
+    __table_args__ = (
+        Index("ix_responses_question_correct", "question_id", "correct"),
+        Index("ix_responses_user_answered", "user_id", "answered_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    attempt_item_id: Mapped[int] = mapped_column(
+        ForeignKey("attempt_items.id", ondelete="CASCADE"), unique=True
+    )
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    question_id: Mapped[int] = mapped_column(ForeignKey("questions.id"))
+    answer: Mapped[Any] = mapped_column(JSON)
+    correct: Mapped[bool]
+    score: Mapped[float]
+    answered_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    item: Mapped[AttemptItem] = relationship(back_populates="response")

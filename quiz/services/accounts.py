@@ -1,0 +1,119 @@
+"""Accounts: register, authenticate, and end every copy of a session at logout."""
+
+from __future__ import annotations
+
+import re
+import secrets
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from quiz.extensions import db
+from quiz.models import User, new_session_token
+
+ROLES = ("student", "instructor", "admin")
+USERNAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_.-]{2,39}$")
+
+
+@lru_cache(maxsize=4)
+def _dummy_hash(method: str) -> str:
+    """A hash to check against when the user does not exist, so both failures cost the
+    same time and do not tell which usernames exist."""
+    return generate_password_hash(secrets.token_hex(16), method=method)
+
+
+class AccountError(ValueError):
+    """A registration or login that cannot go ahead; `field` names the form field."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+        self.message = message
+
+
+@dataclass(frozen=True)
+class PasswordPolicy:
+    hash_method: str
+    min_length: int = 8
+    max_length: int = 256
+
+
+def normalise_username(raw: str) -> str:
+    """Fold a username so that look-alike spellings (case, width) name one account."""
+    return unicodedata.normalize("NFKC", raw).strip().casefold()
+
+
+def check_username(username: str) -> None:
+    if not USERNAME_PATTERN.match(username):
+        raise AccountError(
+            "username",
+            "Use 3 to 40 characters: letters, digits, dot, hyphen or underscore, "
+            "starting with a letter or digit.",
+        )
+
+
+def check_password(password: str, policy: PasswordPolicy) -> None:
+    if len(password) < policy.min_length:
+        raise AccountError("password", f"Use at least {policy.min_length} characters.")
+    if len(password) > policy.max_length:
+        raise AccountError("password", f"Use at most {policy.max_length} characters.")
+    if "\x00" in password:
+        raise AccountError("password", "The password holds a character that is not allowed.")
+
+
+def create_user(
+    session: Session, raw_username: str, password: str, policy: PasswordPolicy,
+    role: str = "student",
+) -> User:
+    """Create an account and commit it."""
+    username = normalise_username(raw_username)
+    check_username(username)
+    check_password(password, policy)
+    if role not in ROLES:
+        raise AccountError("role", f"Role must be one of {', '.join(ROLES)}.")
+    if session.scalar(select(User.id).where(User.username == username)) is not None:
+        raise AccountError("username", "That username is taken.")
+    user = User(
+        username=username,
+        password_hash=generate_password_hash(password, method=policy.hash_method),
+        role=role,
+    )
+    session.add(user)
+    session.commit()
+    return user
+
+
+def authenticate(
+    session: Session, raw_username: str, password: str, policy: PasswordPolicy
+) -> User | None:
+    """Return the user whose credentials these are, or None; upgrade a weak stored hash."""
+    username = normalise_username(raw_username)
+    if len(password) > policy.max_length:
+        return None
+    user = session.scalar(select(User).where(User.username == username))
+    if user is None:
+        check_password_hash(_dummy_hash(policy.hash_method), password)
+        return None
+    if not check_password_hash(user.password_hash, password):
+        return None
+    if not user.password_hash.startswith(policy.hash_method + "$"):
+        user.password_hash = generate_password_hash(password, method=policy.hash_method)
+        session.commit()
+    return user
+
+
+def end_all_sessions(session: Session, user: User) -> None:
+    """Rotate the user's session token, so every cookie issued so far stops working."""
+    user.session_token = new_session_token()
+    session.commit()
+
+
+def load_user_by_session_token(token: str) -> User | None:
+    """Flask-Login's user loader: the cookie carries the session token, not the row id."""
+    if not token or len(token) > 64:
+        return None
+    return db.session.scalar(select(User).where(User.session_token == token))

@@ -1,0 +1,128 @@
+"""Taking quizzes: start, one question per page, feedback, results, retry, history."""
+
+from __future__ import annotations
+
+import random
+import secrets
+from collections.abc import Sequence
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_login import current_user, login_required
+
+from quiz.extensions import db
+from quiz.models import Topic
+from quiz.services import attempts, catalog
+from quiz.services.attempts import QuizError
+from quiz.domain.grading import InvalidResponse
+from wtforms.fields.choices import SelectChoice
+
+from quiz.web.forms import EmptyForm, StartQuizForm
+
+bp = Blueprint("study", __name__)
+
+# Ids are bounded so that a huge number is a 404, never a database overflow.
+ATTEMPT = "<int(max=2147483647):attempt_id>"
+POSITION = "<int(min=1, max=1000):position>"
+
+
+def start_form(topics: Sequence[tuple[Topic, int]]) -> StartQuizForm:
+    form = StartQuizForm()
+    form.topic.choices = [SelectChoice("", "Mixed: all topics")] + [
+        SelectChoice(topic.slug, f"{topic.title} ({count})") for topic, count in topics if count
+    ]
+    lengths = current_app.config["QUIZ_LENGTHS"]
+    form.length.choices = [SelectChoice(n, f"{n} questions") for n in lengths]
+    if form.length.data is None or form.length.data not in lengths:
+        form.length.data = current_app.config["DEFAULT_QUIZ_LENGTH"]
+    return form
+
+
+def _rng() -> random.Random:
+    return random.Random(secrets.randbits(64))
+
+
+@bp.route("/quiz", methods=["GET", "POST"])
+@login_required
+def new_quiz() -> ResponseReturnValue:
+    """Choose a topic (or a mix) and a length, and start."""
+    topics = catalog.topics_with_counts(db.session)
+    form = start_form(topics)
+    if request.method == "GET" and request.args.get("topic"):
+        form.topic.data = request.args["topic"]
+    if form.validate_on_submit():
+        try:
+            attempt = attempts.start_attempt(
+                db.session, current_user.id, form.topic.data or None, form.length.data, _rng()
+            )
+        except QuizError as exc:
+            form.topic.errors = [str(exc)]
+        else:
+            return redirect(url_for("study.question", attempt_id=attempt.id, position=1))
+    return render_template("study/new.html", form=form)
+
+
+@bp.route(f"/attempts/{ATTEMPT}/{POSITION}", methods=["GET", "POST"])
+@login_required
+def question(attempt_id: int, position: int) -> ResponseReturnValue:
+    """Show one question; on POST grade it, then show the feedback on the same page."""
+    form = EmptyForm()
+    error = None
+    if request.method == "POST" and form.validate_on_submit():
+        try:
+            verdict = attempts.submit_answer(
+                db.session,
+                current_user.id,
+                attempt_id,
+                position,
+                request.form.getlist("choice"),
+                request.form.get("answer"),
+            )
+        except LookupError:
+            abort(404)
+        except InvalidResponse as exc:
+            error = str(exc)
+        else:
+            if verdict is None:
+                flash("That question was already answered; your first answer counts.", "info")
+            return redirect(url_for("study.question", attempt_id=attempt_id, position=position))
+    elif request.method == "POST":
+        error = "The form expired. Please answer again."
+    view = attempts.view_item(db.session, current_user.id, attempt_id, position)
+    if view is None:
+        abort(404)
+    status = 400 if error else 200
+    return render_template("study/question.html", view=view, form=form, error=error), status
+
+
+@bp.route(f"/attempts/{ATTEMPT}/results")
+@login_required
+def results(attempt_id: int) -> ResponseReturnValue:
+    """Show the score and every question with the student's answer."""
+    attempt = attempts.get_attempt(db.session, current_user.id, attempt_id)
+    if attempt is None:
+        abort(404)
+    views = [attempts.view_item(db.session, current_user.id, attempt_id, i) for i in range(1, len(attempt.items) + 1)]
+    missed = sum(1 for v in views if v and v.outcome and not v.outcome.correct)
+    return render_template("study/results.html", attempt=attempt, views=views, missed=missed, form=EmptyForm())
+
+
+@bp.route(f"/attempts/{ATTEMPT}/retry", methods=["POST"])
+@login_required
+def retry(attempt_id: int) -> ResponseReturnValue:
+    """Start a new quiz on the questions missed in this one."""
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    try:
+        attempt = attempts.start_retry(db.session, current_user.id, attempt_id, _rng())
+    except QuizError as exc:
+        flash(str(exc), "info")
+        return redirect(url_for("study.results", attempt_id=attempt_id))
+    return redirect(url_for("study.question", attempt_id=attempt.id, position=1))
+
+
+@bp.route("/results")
+@login_required
+def history() -> ResponseReturnValue:
+    """List my past and unfinished quizzes."""
+    return render_template("study/history.html", attempts=attempts.user_attempts(db.session, current_user.id))
