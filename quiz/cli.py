@@ -8,8 +8,8 @@ from pathlib import Path
 
 import click
 import yaml
-from flask import current_app
-from flask.cli import FlaskGroup, with_appcontext
+from flask import Flask, current_app
+from flask.cli import AppGroup, FlaskGroup, with_appcontext
 
 from quiz import create_app
 from quiz.domain.bank import BankError
@@ -23,6 +23,12 @@ def main() -> None:
     """Learn the facts of a source text through quizzes grounded in quoted passages."""
 
 
+def register(app: Flask) -> None:
+    """Attach the commands to the app, where FlaskGroup and the test runner find them."""
+    for command in (init_command, bank_group, grade_command, create_user_command):
+        app.cli.add_command(command)
+
+
 def _questions_dir() -> Path:
     return Path(current_app.config["QUESTIONS_DIR"])
 
@@ -34,7 +40,7 @@ def _fail_with_problems(bundle: Bundle) -> None:
     sys.exit(1)
 
 
-@main.command("init")
+@click.command("init")
 @with_appcontext
 def init_command() -> None:
     """Create or upgrade the database and load the bundled sources and bank."""
@@ -50,7 +56,7 @@ def init_command() -> None:
     click.echo(f"Database ready. Loaded {report}.")
 
 
-@main.group("bank")
+@click.group("bank", cls=AppGroup)
 def bank_group() -> None:
     """Check, import and export the question bank."""
 
@@ -74,7 +80,9 @@ def _expand(paths: tuple[Path, ...]) -> list[Path]:
     files: list[Path] = []
     for path in paths:
         if path.is_dir():
-            files.extend(sorted(p for p in path.rglob("*") if p.suffix in (".yaml", ".yml", ".json")))
+            files.extend(
+                sorted(p for p in path.rglob("*") if p.suffix in (".yaml", ".yml", ".json"))
+            )
         else:
             files.append(path)
     return files
@@ -117,7 +125,7 @@ def bank_import(paths: tuple[Path, ...]) -> None:
     click.echo(f"Imported: {report}.")
 
 
-@main.command("grade")
+@click.command("grade")
 @click.argument("question_id")
 @click.argument("answer", nargs=-1, required=True)
 @with_appcontext
@@ -127,7 +135,7 @@ def grade_command(question_id: str, answer: tuple[str, ...]) -> None:
     Typed questions take the answer as text; choice questions take the text (or the
     1-based number) of each picked choice.
     """
-    from quiz.services.catalog import find_question
+    from quiz.services.catalog import find_question, known_words
 
     question = find_question(db.session, question_id)
     if question is None:
@@ -139,7 +147,7 @@ def grade_command(question_id: str, answer: tuple[str, ...]) -> None:
     else:
         response = " ".join(answer)
     try:
-        verdict = grade(question, response)
+        verdict = grade(question, response, known_words(db.session))
     except InvalidResponse as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(json.dumps(verdict.to_dict(), ensure_ascii=False))
@@ -157,7 +165,7 @@ def _choice_index(choices: tuple[object, ...], answer: str) -> int:
     raise click.ClickException(f"'{answer}' is not one of the choices")
 
 
-@main.command("create-user")
+@click.command("create-user")
 @click.argument("username")
 @click.option("--role", type=click.Choice(["student", "instructor", "admin"]), default="student")
 @click.option(

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import selectinload
 
 from quiz.domain import bank
 from quiz.domain.grading import InvalidResponse, Verdict, grade
@@ -18,10 +18,13 @@ from quiz.models import (
     Question,
     QuestionVersion,
     Response,
+    Source,
     Topic,
     question_topics,
     utcnow,
 )
+from quiz.services import DbSession
+from quiz.services.catalog import known_words
 
 MAX_LENGTH = 50
 MAX_TYPED_ANSWER = 300
@@ -59,6 +62,7 @@ class ItemView:
     question: bank.Question
     choices: tuple[ShownChoice, ...]
     outcome: Outcome | None
+    source_title: str
 
 
 @dataclass(frozen=True)
@@ -71,7 +75,7 @@ class Outcome:
 
 
 def start_attempt(
-    session: Session, user_id: int, topic_slug: str | None, length: int, rng: random.Random
+    session: DbSession, user_id: int, topic_slug: str | None, length: int, rng: random.Random
 ) -> Attempt:
     """Draw `length` approved questions (of one topic, or mixed) into a new attempt."""
     if not 1 <= length <= MAX_LENGTH:
@@ -91,7 +95,7 @@ def start_attempt(
     return _create_attempt(session, user_id, title, topic_slug, chosen, rng)
 
 
-def start_retry(session: Session, user_id: int, attempt_id: int, rng: random.Random) -> Attempt:
+def start_retry(session: DbSession, user_id: int, attempt_id: int, rng: random.Random) -> Attempt:
     """Start a new attempt on the questions missed in a finished attempt."""
     attempt = get_attempt(session, user_id, attempt_id)
     if attempt is None or attempt.finished_at is None:
@@ -109,7 +113,7 @@ def start_retry(session: Session, user_id: int, attempt_id: int, rng: random.Ran
 
 
 def _create_attempt(
-    session: Session,
+    session: DbSession,
     user_id: int,
     title: str,
     topic_slug: str | None,
@@ -119,9 +123,9 @@ def _create_attempt(
     questions = {
         q.id: q
         for q in session.scalars(
-            select(Question).options(selectinload(Question.current)).where(
-                Question.id.in_(question_ids)
-            )
+            select(Question)
+            .options(selectinload(Question.current))
+            .where(Question.id.in_(question_ids))
         )
     }
     attempt = Attempt(user_id=user_id, title=title[:200], topic_slug=topic_slug)
@@ -130,30 +134,28 @@ def _create_attempt(
         order = list(range(len(version.choices)))
         if version.type != "truefalse":
             rng.shuffle(order)
-        attempt.items.append(
-            AttemptItem(position=position, version=version, choice_order=order)
-        )
+        attempt.items.append(AttemptItem(position=position, version=version, choice_order=order))
     attempt.max_score = len(attempt.items)
     session.add(attempt)
     session.commit()
     return attempt
 
 
-def get_attempt(session: Session, user_id: int, attempt_id: int) -> Attempt | None:
+def get_attempt(session: DbSession, user_id: int, attempt_id: int) -> Attempt | None:
     """Return the user's own attempt, or None (another student's attempt does not exist)."""
     return session.scalar(
         select(Attempt)
         .options(
-            selectinload(Attempt.items).selectinload(AttemptItem.version).selectinload(
-                QuestionVersion.question
-            ),
+            selectinload(Attempt.items)
+            .selectinload(AttemptItem.version)
+            .selectinload(QuestionVersion.question),
             selectinload(Attempt.items).selectinload(AttemptItem.response),
         )
         .where(Attempt.id == attempt_id, Attempt.user_id == user_id)
     )
 
 
-def view_item(session: Session, user_id: int, attempt_id: int, position: int) -> ItemView | None:
+def view_item(session: DbSession, user_id: int, attempt_id: int, position: int) -> ItemView | None:
     """Return what the page for one question of an attempt shows, or None."""
     attempt = get_attempt(session, user_id, attempt_id)
     if attempt is None or not 1 <= position <= len(attempt.items):
@@ -173,6 +175,10 @@ def view_item(session: Session, user_id: int, attempt_id: int, position: int) ->
         question=question,
         choices=shown,
         outcome=_outcome(item, question) if item.response is not None else None,
+        source_title=session.scalar(
+            select(Source.title).where(Source.slug == question.source.document)
+        )
+        or question.source.document,
     )
 
 
@@ -231,7 +237,7 @@ def parse_response(
 
 
 def submit_answer(
-    session: Session,
+    session: DbSession,
     user_id: int,
     attempt_id: int,
     position: int,
@@ -255,7 +261,7 @@ def submit_answer(
         return None
     question = item.version.to_domain()
     response = parse_response(question, item.choice_order, picked, typed)
-    verdict = grade(question, response)
+    verdict = grade(question, response, known_words(session))
     session.add(
         Response(
             attempt_item_id=item.id,
@@ -276,7 +282,7 @@ def submit_answer(
     return verdict
 
 
-def _finish_if_complete(session: Session, attempt: Attempt) -> None:
+def _finish_if_complete(session: DbSession, attempt: Attempt) -> None:
     answered, total_score = session.execute(
         select(func.count(Response.id), func.coalesce(func.sum(Response.score), 0.0))
         .join(AttemptItem, AttemptItem.id == Response.attempt_item_id)
@@ -287,7 +293,7 @@ def _finish_if_complete(session: Session, attempt: Attempt) -> None:
         attempt.score = round(float(total_score), 4)
 
 
-def user_attempts(session: Session, user_id: int) -> list[Attempt]:
+def user_attempts(session: DbSession, user_id: int) -> list[Attempt]:
     """Return a user's attempts, newest first."""
     return list(
         session.scalars(

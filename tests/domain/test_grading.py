@@ -2,6 +2,7 @@
 
 import pytest
 
+from quiz.domain.answers import answer_tokens
 from quiz.domain.bank import Choice, Question, SourceRef
 from quiz.domain.grading import InvalidResponse, grade
 
@@ -13,7 +14,9 @@ def typed(*answers: str, kind: str = "short", prompt: str = "What is it called?"
 
 
 def choices(kind: str, *spec: tuple[str, bool]) -> Question:
-    return Question("q", kind, "Pick", "why", REF, ("sites",), choices=tuple(Choice(t, c) for t, c in spec))
+    return Question(
+        "q", kind, "Pick", "why", REF, ("sites",), choices=tuple(Choice(t, c) for t, c in spec)
+    )
 
 
 NAMING = typed("lung cancer metastatic to the bones", "metastatic lung cancer")
@@ -67,6 +70,27 @@ def test_naming_answers(answer: str, correct: bool) -> None:
 )
 def test_typed_answers_fold_form_but_not_facts(accepted: str, answer: str, correct: bool) -> None:
     assert grade(typed(accepted), answer).correct is correct
+
+
+@pytest.mark.parametrize(
+    ("accepted", "answer"),
+    [
+        ("synchronous metastases", "asynchronous metastases"),
+        ("hypercalcaemia", "hypocalcaemia"),
+        ("malignant tumour", "nonmalignant tumour"),
+        ("intravenous", "extravenous"),
+    ],
+)
+def test_an_opposite_prefix_is_never_a_typo(accepted: str, answer: str) -> None:
+    assert not grade(typed(accepted), answer).correct
+
+
+def test_a_word_of_the_subject_is_never_taken_for_a_typo_of_another() -> None:
+    question = typed("metastatic cancer")
+    assert grade(question, "metastasis cancer").correct  # unknown vocabulary: a slip
+    vocabulary = frozenset(answer_tokens("A metastasis makes the cancer metastatic."))
+    assert not grade(question, "metastasis cancer", vocabulary).correct
+    assert grade(question, "metastatc cancer", vocabulary).correct
 
 
 def test_cloze_is_graded_like_short() -> None:
