@@ -32,6 +32,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     register_extensions(app)
     register_blueprints(app)
     register_errors(app)
+    register_cli(app)
     return app
 
 
@@ -87,6 +88,12 @@ def register_blueprints(app: Flask) -> None:
 
     for module in (main, auth, sources, study):
         app.register_blueprint(module.bp)
+
+
+def register_cli(app: Flask) -> None:
+    from quiz import cli
+
+    cli.register(app)
 
 
 def register_errors(app: Flask) -> None:

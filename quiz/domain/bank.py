@@ -34,8 +34,19 @@ MAX_CHOICES = 12
 MAX_ANSWERS = 20
 
 _FIELDS = frozenset(
-    {"id", "type", "prompt", "choices", "answers", "explanation", "source", "topics",
-     "difficulty", "origin", "status"}
+    {
+        "id",
+        "type",
+        "prompt",
+        "choices",
+        "answers",
+        "explanation",
+        "source",
+        "topics",
+        "difficulty",
+        "origin",
+        "status",
+    }
 )
 _REQUIRED = ("id", "type", "prompt", "explanation", "source", "topics")
 
@@ -109,7 +120,11 @@ class Question:
         data: dict[str, Any] = {"id": self.id, "type": self.type, "prompt": self.prompt}
         if self.type in CHOICE_TYPES:
             data["choices"] = [
-                {"text": c.text, "correct": c.correct, **({"feedback": c.feedback} if c.feedback else {})}
+                {
+                    "text": c.text,
+                    "correct": c.correct,
+                    **({"feedback": c.feedback} if c.feedback else {}),
+                }
                 for c in self.choices
             ]
         if self.type in TYPED_TYPES:
@@ -325,6 +340,7 @@ def validate(
     problems: list[Problem] = []
     first_seen: dict[str, Question] = {}
     for question in questions:
+
         def problem(name: str, message: str, q: Question = question) -> None:
             problems.append(Problem(q.file, q.line_of(name), message))
 
@@ -420,4 +436,3 @@ def _check_source(q: Question, sources: Mapping[str, Source], problem: Any) -> N
         return
     if " ".join(q.source.quote.split()) not in passage.text:
         problem("source", f"quote is not found in passage '{q.source.passage}'")
-

@@ -121,7 +121,7 @@ def parse_source(text: str, slug: str, *, default_title: str = "") -> Source:
 
     sections: list[Section] = []
     used_slugs: set[str] = set()
-    for heading, level, heading_line, blocks in _sections(lines, body_start):
+    for heading, level, _heading_line, blocks in _sections(lines, body_start):
         if level == 1 and not title:
             title = heading
         if not blocks and level == 1:
@@ -187,9 +187,7 @@ def _front_matter(lines: list[str]) -> tuple[dict[str, object], int]:
 Block = tuple[str, int, str]  # kind, first line (1-based), text
 
 
-def _sections(
-    lines: list[str], start: int
-) -> Iterator[tuple[str, int, int, list[Block]]]:
+def _sections(lines: list[str], start: int) -> Iterator[tuple[str, int, int, list[Block]]]:
     """Yield (heading, level, heading line, blocks) in order; text before any heading
     belongs to an untitled level-0 section."""
     heading, level, heading_line = "Introduction", 0, start + 1

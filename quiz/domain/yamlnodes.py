@@ -8,7 +8,6 @@ which rules out alias bombs, and nesting depth is capped.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Union
 
 import yaml
 from yaml.composer import Composer
@@ -17,7 +16,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 MAX_DEPTH = 50
 
-Value = Union[str, None, list["Located"], dict[str, "Located"]]
+Value = str | None | list["Located"] | dict[str, "Located"]
 
 
 @dataclass(frozen=True)
@@ -36,13 +35,11 @@ class YamlSyntaxError(ValueError):
 
 
 class _NoAliasLoader(yaml.SafeLoader):
-    def compose_node(self, parent: Node | None, index: object) -> Node:  # type: ignore[override]
+    def compose_node(self, parent: Node | None, index: int) -> Node | None:
         if self.check_event(AliasEvent):
-            event = self.peek_event()
-            raise YamlSyntaxError(
-                event.start_mark.line + 1, "aliases (*name) are not allowed"
-            )
-        return Composer.compose_node(self, parent, index)  # type: ignore[no-any-return]
+            event = self.peek_event()  # type: ignore[no-untyped-call]
+            raise YamlSyntaxError(event.start_mark.line + 1, "aliases (*name) are not allowed")
+        return Composer.compose_node(self, parent, index)
 
 
 def load(text: str) -> Located:

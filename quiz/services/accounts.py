@@ -9,11 +9,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from quiz.extensions import db
 from quiz.models import User, new_session_token
+from quiz.services import DbSession
 
 ROLES = ("student", "instructor", "admin")
 USERNAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_.-]{2,39}$")
@@ -66,7 +66,10 @@ def check_password(password: str, policy: PasswordPolicy) -> None:
 
 
 def create_user(
-    session: Session, raw_username: str, password: str, policy: PasswordPolicy,
+    session: DbSession,
+    raw_username: str,
+    password: str,
+    policy: PasswordPolicy,
     role: str = "student",
 ) -> User:
     """Create an account and commit it."""
@@ -88,13 +91,13 @@ def create_user(
 
 
 def authenticate(
-    session: Session, raw_username: str, password: str, policy: PasswordPolicy
+    session: DbSession, raw_username: str, password: str, policy: PasswordPolicy
 ) -> User | None:
     """Return the user whose credentials these are, or None; upgrade a weak stored hash."""
     username = normalise_username(raw_username)
     if len(password) > policy.max_length:
         return None
-    user = session.scalar(select(User).where(User.username == username))
+    user: User | None = session.scalar(select(User).where(User.username == username))
     if user is None:
         check_password_hash(_dummy_hash(policy.hash_method), password)
         return None
@@ -106,7 +109,7 @@ def authenticate(
     return user
 
 
-def end_all_sessions(session: Session, user: User) -> None:
+def end_all_sessions(session: DbSession, user: User) -> None:
     """Rotate the user's session token, so every cookie issued so far stops working."""
     user.session_token = new_session_token()
     session.commit()
@@ -116,4 +119,5 @@ def load_user_by_session_token(token: str) -> User | None:
     """Flask-Login's user loader: the cookie carries the session token, not the row id."""
     if not token or len(token) > 64:
         return None
-    return db.session.scalar(select(User).where(User.session_token == token))
+    user: User | None = db.session.scalar(select(User).where(User.session_token == token))
+    return user

@@ -7,12 +7,12 @@ import json
 from dataclasses import dataclass
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from quiz.domain import bank
 from quiz.domain.bundle import Bundle
 from quiz.domain.sources import Source as DomainSource
 from quiz.models import Passage, Question, QuestionVersion, Source, Topic
+from quiz.services import DbSession
 
 
 @dataclass
@@ -39,7 +39,7 @@ def content_hash(question: bank.Question) -> str:
     return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
 
 
-def load_bundle(session: Session, bundle: Bundle) -> LoadReport:
+def load_bundle(session: DbSession, bundle: Bundle) -> LoadReport:
     """Store a bundle; re-loading the same bundle changes nothing.
 
     Raises:
@@ -65,7 +65,7 @@ def load_bundle(session: Session, bundle: Bundle) -> LoadReport:
     return report
 
 
-def _store_source(session: Session, source: DomainSource, position: int) -> None:
+def _store_source(session: DbSession, source: DomainSource, position: int) -> None:
     row = session.scalar(select(Source).where(Source.slug == source.slug))
     if row is None:
         row = Source(slug=source.slug, version="")
@@ -108,7 +108,7 @@ def _store_source(session: Session, source: DomainSource, position: int) -> None
             index += 1
 
 
-def _store_topics(session: Session, topics: list[bank.Topic]) -> dict[str, Topic]:
+def _store_topics(session: DbSession, topics: list[bank.Topic]) -> dict[str, Topic]:
     rows = {t.slug: t for t in session.scalars(select(Topic))}
     for position, topic in enumerate(topics):
         row = rows.get(topic.slug)
@@ -119,7 +119,7 @@ def _store_topics(session: Session, topics: list[bank.Topic]) -> dict[str, Topic
     return rows
 
 
-def store_question(session: Session, question: bank.Question, topics: dict[str, Topic]) -> str:
+def store_question(session: DbSession, question: bank.Question, topics: dict[str, Topic]) -> str:
     """Insert or update one question; returns "added", "updated" or "unchanged"."""
     digest = content_hash(question)
     row = session.scalar(select(Question).where(Question.key == question.id))

@@ -4,12 +4,27 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required, login_user, logout_user
 
 from quiz.extensions import db
-from quiz.services.accounts import AccountError, PasswordPolicy, authenticate, create_user, end_all_sessions
+from quiz.services.accounts import (
+    AccountError,
+    PasswordPolicy,
+    authenticate,
+    create_user,
+    end_all_sessions,
+)
 from quiz.web.forms import EmptyForm, LoginForm, RegisterForm
 
 bp = Blueprint("auth", __name__)
@@ -37,7 +52,7 @@ def safe_next(target: str | None) -> str:
 def _start_session(user: object) -> None:
     # A fresh session on login: nothing planted before login survives it.
     session.clear()
-    login_user(user)  # type: ignore[arg-type]
+    login_user(user)
 
 
 @bp.route("/register", methods=["GET", "POST"])
@@ -48,7 +63,9 @@ def register() -> ResponseReturnValue:
     form = RegisterForm()
     if form.validate_on_submit():
         try:
-            user = create_user(db.session, form.username.data or "", form.password.data or "", password_policy())
+            user = create_user(
+                db.session, form.username.data or "", form.password.data or "", password_policy()
+            )
         except AccountError as exc:
             getattr(form, exc.field).errors.append(exc.message)
         else:
@@ -65,7 +82,9 @@ def login() -> ResponseReturnValue:
         return redirect(safe_next(request.args.get("next")))
     form = LoginForm()
     if form.validate_on_submit():
-        user = authenticate(db.session, form.username.data or "", form.password.data or "", password_policy())
+        user = authenticate(
+            db.session, form.username.data or "", form.password.data or "", password_policy()
+        )
         if user is not None:
             _start_session(user)
             return redirect(safe_next(request.args.get("next")))

@@ -18,7 +18,9 @@ def register(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError) -> tuple[str, int]:
         return render_template(
-            "errors/error.html", code=400, title="The form expired",
+            "errors/error.html",
+            code=400,
+            title="The form expired",
             message="Please go back, reload the page and try again.",
         ), 400
 
@@ -27,14 +29,19 @@ def register(app: Flask) -> None:
         if error.code is None or error.code < 400:
             return error
         return render_template(
-            "errors/error.html", code=error.code, title=error.name, message=error.description,
+            "errors/error.html",
+            code=error.code,
+            title=error.name,
+            message=error.description,
         ), error.code
 
     @app.errorhandler(500)
     def server_error(error: Exception) -> tuple[str, int]:
         db.session.rollback()
         return render_template(
-            "errors/error.html", code=500, title="Something went wrong",
+            "errors/error.html",
+            code=500,
+            title="Something went wrong",
             message="The error was logged. Please try again in a moment.",
         ), 500
 

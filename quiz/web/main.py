@@ -19,7 +19,9 @@ def index() -> ResponseReturnValue:
     topics = catalog.topics_with_counts(db.session)
     in_progress = []
     if current_user.is_authenticated:
-        in_progress = [a for a in attempts.user_attempts(db.session, current_user.id) if a.finished_at is None]
+        in_progress = [
+            a for a in attempts.user_attempts(db.session, current_user.id) if a.finished_at is None
+        ]
     return render_template(
         "main/index.html",
         topics=topics,

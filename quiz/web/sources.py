@@ -27,6 +27,8 @@ def show(slug: str) -> ResponseReturnValue:
         abort(404)
     sections = [
         (key, list(passages))
-        for key, passages in groupby(source.passages, key=lambda p: (p.section_slug, p.section_title, p.section_level))
+        for key, passages in groupby(
+            source.passages, key=lambda p: (p.section_slug, p.section_title, p.section_level)
+        )
     ]
     return render_template("sources/show.html", source=source, sections=sections)

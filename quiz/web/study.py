@@ -9,14 +9,13 @@ from collections.abc import Sequence
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
+from wtforms.fields.choices import SelectChoice
 
+from quiz.domain.grading import InvalidResponse
 from quiz.extensions import db
 from quiz.models import Topic
 from quiz.services import attempts, catalog
 from quiz.services.attempts import QuizError
-from quiz.domain.grading import InvalidResponse
-from wtforms.fields.choices import SelectChoice
-
 from quiz.web.forms import EmptyForm, StartQuizForm
 
 bp = Blueprint("study", __name__)
@@ -33,7 +32,7 @@ def start_form(topics: Sequence[tuple[Topic, int]]) -> StartQuizForm:
     ]
     lengths = current_app.config["QUIZ_LENGTHS"]
     form.length.choices = [SelectChoice(n, f"{n} questions") for n in lengths]
-    if form.length.data is None or form.length.data not in lengths:
+    if not form.is_submitted():
         form.length.data = current_app.config["DEFAULT_QUIZ_LENGTH"]
     return form
 
@@ -102,9 +101,14 @@ def results(attempt_id: int) -> ResponseReturnValue:
     attempt = attempts.get_attempt(db.session, current_user.id, attempt_id)
     if attempt is None:
         abort(404)
-    views = [attempts.view_item(db.session, current_user.id, attempt_id, i) for i in range(1, len(attempt.items) + 1)]
+    views = [
+        attempts.view_item(db.session, current_user.id, attempt_id, i)
+        for i in range(1, len(attempt.items) + 1)
+    ]
     missed = sum(1 for v in views if v and v.outcome and not v.outcome.correct)
-    return render_template("study/results.html", attempt=attempt, views=views, missed=missed, form=EmptyForm())
+    return render_template(
+        "study/results.html", attempt=attempt, views=views, missed=missed, form=EmptyForm()
+    )
 
 
 @bp.route(f"/attempts/{ATTEMPT}/retry", methods=["POST"])
@@ -125,4 +129,6 @@ def retry(attempt_id: int) -> ResponseReturnValue:
 @login_required
 def history() -> ResponseReturnValue:
     """List my past and unfinished quizzes."""
-    return render_template("study/history.html", attempts=attempts.user_attempts(db.session, current_user.id))
+    return render_template(
+        "study/history.html", attempts=attempts.user_attempts(db.session, current_user.id)
+    )

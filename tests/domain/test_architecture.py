@@ -5,7 +5,15 @@ from pathlib import Path
 
 import quiz.domain
 
-FORBIDDEN = ("flask", "flask_sqlalchemy", "flask_login", "flask_wtf", "sqlalchemy", "wtforms", "werkzeug")
+FORBIDDEN = (
+    "flask",
+    "flask_sqlalchemy",
+    "flask_login",
+    "flask_wtf",
+    "sqlalchemy",
+    "wtforms",
+    "werkzeug",
+)
 DOMAIN_DIR = Path(quiz.domain.__file__).parent
 
 

@@ -65,26 +65,57 @@ def swap(old: str, new: str, count: int = 1) -> str:
 @pytest.mark.parametrize(
     ("text", "line", "message"),
     [
-        (swap("id: naming-mcq", "id: naming-lung-bone"), 12, "duplicate id 'naming-lung-bone' (first at bank.yaml:1)"),
+        (
+            swap("id: naming-mcq", "id: naming-lung-bone"),
+            12,
+            "duplicate id 'naming-lung-bone' (first at bank.yaml:1)",
+        ),
         (swap("id: naming-mcq", "id: Naming MCQ"), 12, "must be lowercase letters"),
         (swap("type: mcq", "type: essay"), 13, "unknown type 'essay'"),
-        (swap(f"passage: {PASSAGE}", "passage: naming-000000"), 6, "unknown passage 'naming-000000'"),
+        (
+            swap(f"passage: {PASSAGE}", "passage: naming-000000"),
+            6,
+            "unknown passage 'naming-000000'",
+        ),
         (swap("document: note", "document: nowhere"), 6, "unknown source document 'nowhere'"),
         (swap("quote: A cancer keeps", "quote: A tumour keeps"), 6, "quote is not found"),
         (swap("correct: false,", "correct: true,"), 15, "exactly one correct choice (has 2)"),
-        (swap("{text: bone cancer", "{text: Lung cancer metastatic to the bone"), 15, "equals a correct answer"),
-        (swap("prompt: Lung cancer that has reached the bones is called what?",
-              "prompt: Is lung cancer metastatic to the bones bone cancer?"), 3, "gives away its answer"),
-        (swap("topics: [naming]\n  status", "topics: [anatomy]\n  status"), 10, "unknown topic 'anatomy'"),
+        (
+            swap("{text: bone cancer", "{text: Lung cancer metastatic to the bone"),
+            15,
+            "equals a correct answer",
+        ),
+        (
+            swap(
+                "prompt: Lung cancer that has reached the bones is called what?",
+                "prompt: Is lung cancer metastatic to the bones bone cancer?",
+            ),
+            3,
+            "gives away its answer",
+        ),
+        (
+            swap("topics: [naming]\n  status", "topics: [anatomy]\n  status"),
+            10,
+            "unknown topic 'anatomy'",
+        ),
         (swap("  status: approved", "  status: published"), 11, "status must be one of"),
         (swap("  status: approved", "  colour: red"), 11, "unknown field 'colour'"),
-        (swap("  explanation: It keeps its primary's name.\n  source:\n",
-              "  source:\n"), 1, "missing field 'explanation'"),
+        (
+            swap("  explanation: It keeps its primary's name.\n  source:\n", "  source:\n"),
+            1,
+            "missing field 'explanation'",
+        ),
         (swap("  status: approved", "  difficulty: hard"), 11, "whole number from 1 to 3"),
         (swap("  status: approved", "  difficulty: 7"), 11, "whole number from 1 to 3"),
         (swap("correct: true}", "correct: maybe}"), 16, "'correct' must be true or false"),
-        (swap("answers: [lung cancer metastatic to the bones]", "choices: [{text: x, correct: true}]"), 4,
-         "takes 'answers', not 'choices'"),
+        (
+            swap(
+                "answers: [lung cancer metastatic to the bones]",
+                "choices: [{text: x, correct: true}]",
+            ),
+            4,
+            "takes 'answers', not 'choices'",
+        ),
     ],
 )
 def test_each_problem_is_reported_at_its_line(text: str, line: int, message: str) -> None:

@@ -35,7 +35,11 @@ def test_front_matter_gives_title_summary_and_credits() -> None:
 
 def test_paragraphs_and_list_items_become_passages_in_sections() -> None:
     source = parse_source(NOTE, "sample")
-    assert [s.slug for s in source.sections] == ["introduction", "the-naming-rule", "routes-of-spread"]
+    assert [s.slug for s in source.sections] == [
+        "introduction",
+        "the-naming-rule",
+        "routes-of-spread",
+    ]
     naming = source.sections[1]
     assert [p.text for p in naming.passages] == [
         "A cancer keeps the name of its primary, wherever it spreads.",

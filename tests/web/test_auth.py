@@ -11,13 +11,18 @@ from quiz.extensions import db
 from quiz.models import User
 
 
-def test_register_creates_a_hashed_account_and_logs_in(client: FlaskClient, auth, app: Flask) -> None:
+def test_register_creates_a_hashed_account_and_logs_in(
+    client: FlaskClient, auth, app: Flask
+) -> None:
     response = auth.register()
     assert response.status_code == 302
     with app.app_context():
         user = db.session.scalar(select(User).where(User.username == "alice"))
         assert user is not None and user.role == "student"
-        assert user.password_hash.startswith("pbkdf2:sha256:") and "correct horse" not in user.password_hash
+        assert (
+            user.password_hash.startswith("pbkdf2:sha256:")
+            and "correct horse" not in user.password_hash
+        )
     assert "alice" in client.get("/").get_data(as_text=True)
 
 
@@ -30,7 +35,12 @@ def test_default_password_hash_meets_owasp_asvs() -> None:
     ("username", "password", "confirm", "field_error"),
     [
         ("", "correct horse 1", "correct horse 1", "This field is required."),
-        ("al", "correct horse 1", "correct horse 1", "Field must be between 3 and 40 characters long."),
+        (
+            "al",
+            "correct horse 1",
+            "correct horse 1",
+            "Field must be between 3 and 40 characters long.",
+        ),
         ("bad name!", "correct horse 1", "correct horse 1", "Use 3 to 40 characters"),
         ("bob", "short", "short", "Field must be between 8 and 256 characters long."),
         ("bob", "correct horse 1", "other horse 12", "The passwords differ."),
@@ -40,7 +50,9 @@ def test_default_password_hash_meets_owasp_asvs() -> None:
 def test_registration_errors_show_beside_the_field(
     client: FlaskClient, username: str, password: str, confirm: str, field_error: str
 ) -> None:
-    response = client.post("/register", data={"username": username, "password": password, "confirm": confirm})
+    response = client.post(
+        "/register", data={"username": username, "password": password, "confirm": confirm}
+    )
     html = response.get_data(as_text=True)
     assert response.status_code == 200
     assert 'class="error"' in html and field_error in html
@@ -93,10 +105,14 @@ def test_a_copied_session_cookie_stops_working_after_logout(app: Flask, auth) ->
         ("%2F%2Fevil.example", "/"),
     ],
 )
-def test_next_redirects_stay_on_this_site(client: FlaskClient, auth, target: str, expected: str) -> None:
+def test_next_redirects_stay_on_this_site(
+    client: FlaskClient, auth, target: str, expected: str
+) -> None:
     auth.register()
     auth.logout()
-    response = client.post(f"/login?next={target}", data={"username": "alice", "password": "correct horse 1"})
+    response = client.post(
+        f"/login?next={target}", data={"username": "alice", "password": "correct horse 1"}
+    )
     assert response.status_code == 302
     assert response.headers["Location"] == expected
 
@@ -108,11 +124,15 @@ def test_pages_that_need_login_send_anonymous_users_to_login(client: FlaskClient
 
 
 def test_forms_are_refused_without_a_csrf_token() -> None:
-    app = create_app({"TESTING": True, "SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": "sqlite:///:memory:"})
+    app = create_app(
+        {"TESTING": True, "SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": "sqlite:///:memory:"}
+    )
     with app.app_context():
         db.create_all()
     client = app.test_client()
-    response = client.post("/register", data={"username": "mallory", "password": "p" * 10, "confirm": "p" * 10})
+    response = client.post(
+        "/register", data={"username": "mallory", "password": "p" * 10, "confirm": "p" * 10}
+    )
     assert response.status_code == 400 and "The form expired" in response.get_data(as_text=True)
     assert client.post("/logout").status_code == 400
     with app.app_context():

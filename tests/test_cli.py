@@ -1,0 +1,100 @@
+"""The `quiz` command."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from flask import Flask
+from sqlalchemy import func, select
+
+from quiz import create_app
+from quiz.extensions import db
+from quiz.models import Question, User
+
+
+def test_bank_check_passes_on_the_bundled_bank(runner) -> None:
+    result = runner.invoke(args=["bank", "check"])
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("OK: ")
+
+
+def test_bank_check_reports_file_line_message_and_exits_1(runner, tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(
+        "- id: naming-x\n"
+        "  type: mcq\n"
+        "  prompt: Which?\n"
+        "  choices:\n"
+        "    - {text: a, correct: true}\n"
+        "    - {text: b, correct: true}\n"
+        "  explanation: Because.\n"
+        "  source: {document: what-is-metastasis, passage: nowhere-123456, quote: x}\n"
+        "  topics: [naming]\n"
+    )
+    result = runner.invoke(args=["bank", "check", str(bad)])
+    assert result.exit_code == 1
+    lines = result.output.splitlines()
+    assert any(
+        line.endswith("bad.yaml:4: an mcq needs exactly one correct choice (has 2)")
+        for line in lines
+    )
+    assert any("bad.yaml:8: unknown passage 'nowhere-123456'" in line for line in lines)
+
+
+def test_export_json_round_trips_through_bank_check(runner, tmp_path: Path) -> None:
+    result = runner.invoke(args=["bank", "export", "--format", "json"])
+    assert result.exit_code == 0
+    data = json.loads(result.output)
+    assert len(data) >= 80 and {"id", "type", "prompt", "source", "topics"} <= set(data[0])
+    exported = tmp_path / "export.json"
+    exported.write_text(result.output)
+    check = runner.invoke(args=["bank", "check", str(exported)])
+    assert check.exit_code == 0, check.output
+
+
+def test_grade_prints_the_verdict_as_json(runner, app: Flask) -> None:
+    with app.app_context():
+        key = db.session.scalar(select(Question.key).where(Question.key.like("naming-lung-bone%")))
+    assert key is not None
+    result = runner.invoke(args=["grade", key, "Lung cancer metastatic to bone"])
+    assert result.exit_code == 0, result.output
+    verdict = json.loads(result.output)
+    assert verdict["correct"] is True and verdict["score"] == 1.0 and verdict["expected"]
+    wrong = json.loads(runner.invoke(args=["grade", key, "bone cancer"]).output)
+    assert wrong["correct"] is False
+
+
+def test_grade_unknown_question_fails_clearly(runner) -> None:
+    result = runner.invoke(args=["grade", "no-such-question", "x"])
+    assert result.exit_code == 1 and "no question with id 'no-such-question'" in result.output
+
+
+def test_create_user_reads_the_password_file(runner, app: Flask, tmp_path: Path) -> None:
+    secret = tmp_path / "pw"
+    secret.write_text("a long enough password\n")
+    result = runner.invoke(
+        args=["create-user", "Teacher", "--role", "instructor", "--password-file", str(secret)]
+    )
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        user = db.session.scalar(select(User).where(User.username == "teacher"))
+        assert user is not None and user.role == "instructor"
+    again = runner.invoke(args=["create-user", "teacher", "--password-file", str(secret)])
+    assert again.exit_code == 1 and "taken" in again.output
+
+
+def test_init_migrates_a_file_database_and_is_idempotent(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("QUIZ_DATABASE_URL", f"sqlite:///{tmp_path / 'quiz.db'}")
+    monkeypatch.setenv("QUIZ_SECRET_KEY", "cli-test")
+    app = create_app()
+    runner = app.test_cli_runner()
+    first = runner.invoke(args=["init"])
+    assert first.exit_code == 0, first.output
+    assert "added" in first.output
+    second = runner.invoke(args=["init"])
+    assert second.exit_code == 0 and " 0 added, 0 updated" in second.output
+    with app.app_context():
+        assert db.session.scalar(select(func.count(Question.id))) >= 80
+        db.session.remove()
+        db.engine.dispose()
