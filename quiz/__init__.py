@@ -33,7 +33,18 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     register_blueprints(app)
     register_errors(app)
     register_cli(app)
+    register_proxy(app)
     return app
+
+
+def register_proxy(app: Flask) -> None:
+    """Trust X-Forwarded-For/-Proto from this many proxies (QUIZ_PROXY_HOPS), so the
+    login throttle and HTTPS detection see the real client; 0, the default, trusts none."""
+    hops = int(app.config.get("PROXY_HOPS", 0))
+    if hops > 0:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
 
 
 def register_config(app: Flask, config: Mapping[str, Any] | None) -> None:

@@ -40,6 +40,21 @@ class User(UserMixin, db.Model):  # type: ignore[name-defined,misc]
         return self.session_token
 
 
+class LoginFailure(db.Model):  # type: ignore[name-defined,misc]
+    """A failed login, kept briefly to slow down password guessing."""
+
+    __tablename__ = "login_failures"
+    __table_args__ = (
+        Index("ix_login_failures_username_at", "username", "failed_at"),
+        Index("ix_login_failures_address_at", "address", "failed_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(40))
+    address: Mapped[str] = mapped_column(String(64))
+    failed_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
 class Source(db.Model):  # type: ignore[name-defined,misc]
     __tablename__ = "sources"
 

@@ -6,13 +6,14 @@ import re
 import secrets
 import unicodedata
 from dataclasses import dataclass
+from datetime import timedelta
 from functools import lru_cache
 
-from sqlalchemy import select
+from sqlalchemy import delete, func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from quiz.extensions import db
-from quiz.models import User, new_session_token
+from quiz.models import LoginFailure, User, new_session_token, utcnow
 from quiz.services import DbSession
 
 ROLES = ("student", "instructor", "admin")
@@ -90,22 +91,62 @@ def create_user(
     return user
 
 
+@dataclass(frozen=True)
+class Throttle:
+    """How many failed logins an account, or an address, may make in a window."""
+
+    per_account: int = 10
+    per_address: int = 50
+    window: timedelta = timedelta(minutes=15)
+
+
+class TooManyAttempts(AccountError):
+    def __init__(self, minutes: int) -> None:
+        super().__init__(
+            "password",
+            f"Too many failed attempts. Wait {minutes} minutes, then try again.",
+        )
+
+
 def authenticate(
-    session: DbSession, raw_username: str, password: str, policy: PasswordPolicy
+    session: DbSession,
+    raw_username: str,
+    password: str,
+    policy: PasswordPolicy,
+    address: str = "",
+    throttle: Throttle = Throttle(),
 ) -> User | None:
-    """Return the user whose credentials these are, or None; upgrade a weak stored hash."""
-    username = normalise_username(raw_username)
-    if len(password) > policy.max_length:
-        return None
-    user: User | None = session.scalar(select(User).where(User.username == username))
+    """Return the user whose credentials these are, or None; upgrade a weak stored hash.
+
+    Raises:
+        TooManyAttempts: the account or the address failed too often lately; the
+            password is not even checked, so guessing gains nothing.
+    """
+    username = normalise_username(raw_username)[:40]
+    since = utcnow() - throttle.window
+    recent = select(func.count(LoginFailure.id)).where(LoginFailure.failed_at >= since)
+    if (
+        session.scalar(recent.where(LoginFailure.username == username)) or 0
+    ) >= throttle.per_account or (
+        session.scalar(recent.where(LoginFailure.address == address)) or 0
+    ) >= throttle.per_address:
+        raise TooManyAttempts(int(throttle.window.total_seconds() // 60))
+    user: User | None = None
+    if len(password) <= policy.max_length:
+        user = session.scalar(select(User).where(User.username == username))
+        if user is None:
+            check_password_hash(_dummy_hash(policy.hash_method), password)
+        elif not check_password_hash(user.password_hash, password):
+            user = None
     if user is None:
-        check_password_hash(_dummy_hash(policy.hash_method), password)
-        return None
-    if not check_password_hash(user.password_hash, password):
+        session.execute(delete(LoginFailure).where(LoginFailure.failed_at < since))
+        session.add(LoginFailure(username=username, address=address[:64]))
+        session.commit()
         return None
     if not user.password_hash.startswith(policy.hash_method + "$"):
         user.password_hash = generate_password_hash(password, method=policy.hash_method)
-        session.commit()
+    session.execute(delete(LoginFailure).where(LoginFailure.username == username))
+    session.commit()
     return user
 
 

@@ -21,6 +21,7 @@ from quiz.extensions import db
 from quiz.services.accounts import (
     AccountError,
     PasswordPolicy,
+    TooManyAttempts,
     authenticate,
     create_user,
     end_all_sessions,
@@ -82,9 +83,17 @@ def login() -> ResponseReturnValue:
         return redirect(safe_next(request.args.get("next")))
     form = LoginForm()
     if form.validate_on_submit():
-        user = authenticate(
-            db.session, form.username.data or "", form.password.data or "", password_policy()
-        )
+        try:
+            user = authenticate(
+                db.session,
+                form.username.data or "",
+                form.password.data or "",
+                password_policy(),
+                address=request.remote_addr or "",
+            )
+        except TooManyAttempts as exc:
+            form.password.errors.append(exc.message)
+            return render_template("auth/login.html", form=form), 429
         if user is not None:
             _start_session(user)
             return redirect(safe_next(request.args.get("next")))

@@ -148,3 +148,27 @@ def test_security_headers_are_on_every_response(client: FlaskClient) -> None:
     for response in (client.get("/"), client.get("/no-such-page")):
         assert "object-src 'none'" in response.headers["Content-Security-Policy"]
         assert response.headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_repeated_wrong_passwords_are_throttled_even_for_the_right_one(
+    client: FlaskClient, auth
+) -> None:
+    auth.register()
+    auth.logout()
+    for _ in range(10):
+        assert auth.login(password="wrong password").status_code == 200
+    blocked = auth.login()
+    assert blocked.status_code == 429
+    assert "Too many failed attempts" in blocked.get_data(as_text=True)
+
+
+def test_a_successful_login_clears_the_failures(client: FlaskClient, auth) -> None:
+    auth.register()
+    auth.logout()
+    for _ in range(9):
+        auth.login(password="wrong password")
+    assert auth.login().status_code == 302
+    auth.logout()
+    for _ in range(9):
+        auth.login(password="wrong password")
+    assert auth.login().status_code == 302
