@@ -9,6 +9,7 @@ import pytest
 from quiz.domain.answers import normalise_answer
 from quiz.domain.bank import QUESTION_TYPES
 from quiz.domain.bundle import Bundle
+from quiz.domain.grading import grade
 
 # Every primary/site pair the notes give (where-cancer-spreads), by either article.
 NAMING_PAIRS = (
@@ -62,6 +63,13 @@ def test_a_typed_naming_question_exists_for_every_primary_and_site(
         if q.type == "short" and "naming" in q.topics and normalise_answer(q.answers[0]) == wanted
     ]
     assert matches, f"no typed naming question answered '{primary} metastatic to the {site}'"
+    for question in matches:
+        for wording in (
+            f"{primary} metastasized to {site}",
+            f"{primary.title()} metastatic to {site}",
+        ):
+            assert grade(question, wording).correct, (question.id, wording)
+        assert not grade(question, f"{site} cancer").correct
 
 
 @pytest.mark.parametrize(

@@ -120,6 +120,24 @@ _IRREGULAR = {
 }
 
 
+_ISE_ENDINGS = (
+    ("isation", "ization"),
+    ("ising", "izing"),
+    ("ised", "ized"),
+    ("ises", "izes"),
+    ("ise", "ize"),
+)
+
+
+def american_spelling(word: str) -> str:
+    """Fold British spellings of this subject's words to American ones, -ise to -ize."""
+    word = _SPELLINGS.get(word, word)
+    for british, american in _ISE_ENDINGS:
+        if word.endswith(british) and len(word) > len(british) + 2:
+            return word[: -len(british)] + american
+    return word
+
+
 def singular(word: str) -> str:
     """Return a singular form of an English word, leaving non-plurals alone."""
     if word in _IRREGULAR:
@@ -149,8 +167,7 @@ def answer_tokens(text: str) -> tuple[str, ...]:
     for word in words(text):
         if word in ARTICLES:
             continue
-        word = _SPELLINGS.get(word, word)
-        tokens.append(singular(word))
+        tokens.append(singular(american_spelling(word)))
     return tuple(tokens)
 
 

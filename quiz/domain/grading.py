@@ -144,7 +144,7 @@ def _same_answer(
     when it is another word of the subject or the same word with an opposite prefix, so
     "brain" for "bone" or "asynchronous" for "synchronous" never pass as typos.
     """
-    if typed == accepted:
+    if typed == accepted or "".join(typed) == "".join(accepted):  # "HER-2" is "HER2"
         return True
     if len(typed) != len(accepted) or len(" ".join(accepted)) < MIN_FUZZY_LENGTH:
         return False

@@ -66,6 +66,11 @@ def test_naming_answers(answer: str, correct: bool) -> None:
         ("lymph nodes", "the lymph node", True),
         ("adrenal glands", "adrenal gland", True),
         ("synchronous", "metachronous", False),
+        ("HER2 breast cancer", "HER-2 breast cancer", True),
+        ("computed tomography", "computerised tomography", False),
+        ("computerized tomography", "computerised tomography", True),
+        ("metastasized", "metastasised", True),
+        ("stage 4", "stage-4", True),
     ],
 )
 def test_typed_answers_fold_form_but_not_facts(accepted: str, answer: str, correct: bool) -> None:
