@@ -65,6 +65,11 @@ class Source(db.Model):  # type: ignore[name-defined,misc]
     credits: Mapped[list[str]] = mapped_column(JSON, default=list)
     version: Mapped[str] = mapped_column(String(40))
     position: Mapped[int] = mapped_column(default=0)
+    # "bundled" notes come from questions/sources; "uploaded" ones from an instructor.
+    origin: Mapped[str] = mapped_column(String(20), default="bundled", server_default="bundled")
+    # The text as given, and how to read it, so the generator can read it again exactly.
+    text: Mapped[str] = mapped_column(Text, default="", server_default="")
+    format: Mapped[str] = mapped_column(String(20), default="markdown", server_default="markdown")
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     passages: Mapped[list[Passage]] = relationship(
@@ -120,6 +125,8 @@ class Question(db.Model):  # type: ignore[name-defined,misc]
     current_number: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    approved_at: Mapped[datetime | None]
 
     topics: Mapped[list[Topic]] = relationship(secondary=question_topics, order_by=Topic.position)
     versions: Mapped[list[QuestionVersion]] = relationship(
@@ -175,6 +182,19 @@ class QuestionVersion(db.Model):  # type: ignore[name-defined,misc]
             origin=self.question.origin,
             status=self.question.status,
         )
+
+
+class RejectedCandidate(db.Model):  # type: ignore[name-defined,misc]
+    """A generated question an instructor turned down; the generator never offers it again."""
+
+    __tablename__ = "rejected_candidates"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    question_key: Mapped[str] = mapped_column(String(80), unique=True)
+    document: Mapped[str] = mapped_column(String(80), index=True)
+    prompt: Mapped[str] = mapped_column(Text)
+    rejected_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    rejected_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class Attempt(db.Model):  # type: ignore[name-defined,misc]

@@ -58,6 +58,7 @@ class Source:
     credits: tuple[str, ...]
     sections: tuple[Section, ...]
     version: str
+    text: str = field(default="", compare=False, repr=False)
     _by_id: dict[str, Passage] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -146,6 +147,7 @@ def parse_source(text: str, slug: str, *, default_title: str = "") -> Source:
         credits=tuple(c.strip() for c in credits),
         sections=tuple(sections),
         version=version,
+        text=text,
     )
 
 

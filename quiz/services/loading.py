@@ -50,7 +50,7 @@ def load_bundle(session: DbSession, bundle: Bundle) -> LoadReport:
     report = LoadReport()
     try:
         for position, source in enumerate(bundle.sources.values()):
-            _store_source(session, source, position)
+            store_source(session, source, position)
             report.sources += 1
             report.passages += len(source.passages)
         topics = _store_topics(session, bundle.topics)
@@ -65,16 +65,19 @@ def load_bundle(session: DbSession, bundle: Bundle) -> LoadReport:
     return report
 
 
-def _store_source(session: DbSession, source: DomainSource, position: int) -> None:
+def store_source(
+    session: DbSession, source: DomainSource, position: int, origin: str = "bundled"
+) -> Source:
+    """Insert or update a source and, when its text changed, its passages."""
     row = session.scalar(select(Source).where(Source.slug == source.slug))
     if row is None:
-        row = Source(slug=source.slug, version="")
+        row = Source(slug=source.slug, version="", origin=origin)
         session.add(row)
     row.title, row.summary, row.credits = source.title, source.summary, list(source.credits)
     row.position = position
-    if row.version == source.version:
-        return
-    row.version = source.version
+    if row.version == source.version and row.text:
+        return row
+    row.version, row.text = source.version, source.text
     row.passages.clear()
     session.flush()  # drop old passages before new ones reuse their keys
     index = 0
@@ -106,6 +109,7 @@ def _store_source(session: DbSession, source: DomainSource, position: int) -> No
                 )
             )
             index += 1
+    return row
 
 
 def _store_topics(session: DbSession, topics: list[bank.Topic]) -> dict[str, Topic]:
