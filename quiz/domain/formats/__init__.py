@@ -1,0 +1,1 @@
+"""Write the bank and decks in other programs' formats."""
