@@ -33,6 +33,9 @@ class User(UserMixin, db.Model):  # type: ignore[name-defined,misc]
     # rotating it on logout makes every copy of an old session cookie worthless.
     session_token: Mapped[str] = mapped_column(String(64), unique=True, default=new_session_token)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Flashcard settings: FSRS's target recall (0.80-0.97) and new cards a day.
+    desired_retention: Mapped[float] = mapped_column(default=0.9, server_default="0.9")
+    new_cards_per_day: Mapped[int] = mapped_column(default=20, server_default="20")
 
     attempts: WriteOnlyMapped[Attempt] = relationship(back_populates="user")
 
@@ -261,3 +264,72 @@ class Response(db.Model):  # type: ignore[name-defined,misc]
     answered_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     item: Mapped[AttemptItem] = relationship(back_populates="response")
+
+
+class PlainCard(db.Model):  # type: ignore[name-defined,misc]
+    """A flashcard an instructor wrote directly, front and back, for one topic."""
+
+    __tablename__ = "plain_cards"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    topic_id: Mapped[int] = mapped_column(ForeignKey("topics.id", ondelete="CASCADE"), index=True)
+    front: Mapped[str] = mapped_column(Text)
+    back: Mapped[str] = mapped_column(Text)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    topic: Mapped[Topic] = relationship()
+
+
+class Card(db.Model):  # type: ignore[name-defined,misc]
+    """One student's memory of one question (or plain card), as FSRS tracks it."""
+
+    __tablename__ = "cards"
+    __table_args__ = (
+        UniqueConstraint("user_id", "question_id"),
+        UniqueConstraint("user_id", "plain_card_id"),
+        # The next-due look-up: a student's unsuspended cards by due time.
+        Index("ix_cards_user_suspended_due", "user_id", "suspended", "due"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    question_id: Mapped[int | None] = mapped_column(ForeignKey("questions.id", ondelete="CASCADE"))
+    plain_card_id: Mapped[int | None] = mapped_column(
+        ForeignKey("plain_cards.id", ondelete="CASCADE")
+    )
+    stage: Mapped[str] = mapped_column(String(20))
+    step: Mapped[int | None]
+    stability: Mapped[float | None]
+    difficulty: Mapped[float | None]
+    due: Mapped[datetime]
+    last_review: Mapped[datetime | None]
+    reps: Mapped[int] = mapped_column(default=0)
+    lapses: Mapped[int] = mapped_column(default=0)
+    suspended: Mapped[bool] = mapped_column(default=False)
+    leech: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    question: Mapped[Question | None] = relationship()
+    plain_card: Mapped[PlainCard | None] = relationship()
+
+
+class ReviewLog(db.Model):  # type: ignore[name-defined,misc]
+    """A rating given to a card, with the state before it so undo restores it exactly."""
+
+    __tablename__ = "review_logs"
+    __table_args__ = (
+        Index("ix_review_logs_card_reviewed", "card_id", "reviewed_at"),
+        Index("ix_review_logs_user_reviewed", "user_id", "reviewed_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    card_id: Mapped[int] = mapped_column(ForeignKey("cards.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    rating: Mapped[int]
+    # "review" from a card session, "quiz" from a quiz answer.
+    origin: Mapped[str] = mapped_column(String(20), default="review")
+    reviewed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    previous_state: Mapped[dict[str, Any]] = mapped_column(JSON)
+    # A one-time token from the page, so a replayed rating request is applied once.
+    request_token: Mapped[str | None] = mapped_column(String(64), unique=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -20,10 +21,12 @@ from quiz.models import (
     Response,
     Source,
     Topic,
+    User,
     question_topics,
     utcnow,
 )
 from quiz.services import DbSession
+from quiz.services.cards import record_quiz_answer, weakest_questions
 from quiz.services.catalog import known_words
 
 MAX_LENGTH = 50
@@ -112,6 +115,18 @@ def start_retry(session: DbSession, user_id: int, attempt_id: int, rng: random.R
     return _create_attempt(session, user_id, title, attempt.topic_slug, missed, rng)
 
 
+def start_forgetting_quiz(
+    session: DbSession, user_id: int, length: int, now: datetime, rng: random.Random
+) -> Attempt:
+    """Start a quiz on the questions the student is closest to forgetting."""
+    user = session.get(User, user_id)
+    assert user is not None
+    weakest = weakest_questions(session, user, now, length)
+    if not weakest:
+        raise QuizError("Review some cards or take a quiz first: nothing is being forgotten yet.")
+    return _create_attempt(session, user_id, "About to forget", None, weakest, rng)
+
+
 def _create_attempt(
     session: DbSession,
     user_id: int,
@@ -139,6 +154,10 @@ def _create_attempt(
     session.add(attempt)
     session.commit()
     return attempt
+
+
+def utcnow_aware() -> datetime:
+    return datetime.now(UTC)
 
 
 def get_attempt(session: DbSession, user_id: int, attempt_id: int) -> Attempt | None:
@@ -243,8 +262,11 @@ def submit_answer(
     position: int,
     picked: Sequence[str],
     typed: str | None,
+    now: datetime | None = None,
 ) -> Verdict | None:
     """Grade and store an answer; an item already answered keeps its first answer.
+
+    The answer also reviews the question's flashcard (wrong is Again, right is Good).
 
     Returns:
         The verdict for a new answer, or None when the item had been answered already.
@@ -277,6 +299,11 @@ def submit_answer(
     except IntegrityError:
         session.rollback()  # a concurrent submit of the same item won; it counts once
         return None
+    user = session.get(User, user_id)
+    assert user is not None
+    record_quiz_answer(
+        session, user, item.version.question_id, verdict.correct, now or utcnow_aware()
+    )
     _finish_if_complete(session, attempt)
     session.commit()
     return verdict

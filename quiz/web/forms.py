@@ -3,8 +3,23 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import PasswordField, RadioField, SelectField, StringField
-from wtforms.validators import EqualTo, InputRequired, Length
+from flask_wtf.file import FileAllowed, FileField, FileRequired, FileSize
+from wtforms import (
+    BooleanField,
+    FieldList,
+    Form,
+    FormField,
+    IntegerField,
+    PasswordField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import EqualTo, InputRequired, Length, NumberRange, Optional
+
+UPLOAD_MAX_BYTES = 1024 * 1024
 
 
 class EmptyForm(FlaskForm):
@@ -36,3 +51,58 @@ class RegisterForm(FlaskForm):
 class StartQuizForm(FlaskForm):
     topic = SelectField("Topic", validate_choice=True)
     length = RadioField("Questions", coerce=int, default=10, validators=[InputRequired()])
+
+
+class GenerateForm(FlaskForm):
+    source = SelectField("Generate from a stored source", validate_choice=True)
+
+
+class UploadForm(FlaskForm):
+    upload = FileField(
+        "Or upload a text (.md or .txt)",
+        validators=[
+            FileRequired("Choose a file to upload."),
+            FileAllowed(["md", "markdown", "txt"], "Upload a .md or .txt file."),
+            FileSize(max_size=UPLOAD_MAX_BYTES, message="Upload at most 1 MB."),
+        ],
+    )
+
+
+class ChoiceForm(Form):
+    text = StringField("Text", validators=[Optional(), Length(max=300)])
+    correct = BooleanField("Correct")
+    feedback = StringField("Feedback", validators=[Optional(), Length(max=1000)])
+
+
+class DraftForm(FlaskForm):
+    prompt = TextAreaField("Prompt", validators=[InputRequired(), Length(max=1000)])
+    answers = TextAreaField(
+        "Accepted answers",
+        validators=[Optional(), Length(max=3000)],
+        description="One per line; the first is shown as the answer.",
+    )
+    choices = FieldList(FormField(ChoiceForm), min_entries=0, max_entries=8)
+    explanation = TextAreaField("Explanation", validators=[InputRequired(), Length(max=3000)])
+    topics = SelectMultipleField("Topics", validators=[InputRequired()])
+    difficulty = IntegerField(
+        "Difficulty (1 easy – 3 hard)", validators=[InputRequired(), NumberRange(1, 3)]
+    )
+
+
+class StudySettingsForm(FlaskForm):
+    desired_retention = IntegerField(
+        "Desired retention (%)",
+        validators=[InputRequired(), NumberRange(80, 97, "Choose a retention from 80 to 97%%.")],
+        description="How likely you want to be to remember a card when it comes due. "
+        "Higher means more reviews.",
+    )
+    new_cards_per_day = IntegerField(
+        "New cards a day",
+        validators=[InputRequired(), NumberRange(0, 500, "Choose from 0 to 500 new cards a day.")],
+    )
+
+
+class PlainCardForm(FlaskForm):
+    topic = SelectField("Deck (topic)", validate_choice=True)
+    front = TextAreaField("Front", validators=[InputRequired(), Length(max=1000)])
+    back = TextAreaField("Back", validators=[InputRequired(), Length(max=2000)])

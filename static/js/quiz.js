@@ -38,4 +38,13 @@
   if (verdict) {
     document.getElementById("main").focus({ preventScroll: true });
   }
+
+  // "Tick all" in the review queue.
+  document.querySelectorAll("[data-toggle-all]").forEach(function (button) {
+    button.addEventListener("click", function () {
+      var boxes = document.querySelectorAll('input[name="' + button.dataset.toggleAll + '"]');
+      var tick = Array.prototype.some.call(boxes, function (box) { return !box.checked; });
+      boxes.forEach(function (box) { box.checked = tick; });
+    });
+  });
 })();
