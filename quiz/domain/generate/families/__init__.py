@@ -1,0 +1,1 @@
+"""Question families: each turns one kind of fact into candidate questions."""
