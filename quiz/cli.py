@@ -25,7 +25,9 @@ def main() -> None:
 
 def register(app: Flask) -> None:
     """Attach the commands to the app, where FlaskGroup and the test runner find them."""
-    for command in (init_command, bank_group, grade_command, create_user_command):
+    from quiz.generate_cli import generate_command
+
+    for command in (init_command, bank_group, grade_command, create_user_command, generate_command):
         app.cli.add_command(command)
 
 

@@ -21,6 +21,7 @@ class Config:
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:600000"
     PASSWORD_MIN_LENGTH = 8
     PASSWORD_MAX_LENGTH = 256
+    UPLOAD_MAX_BYTES = 1024 * 1024  # a source text; whole books belong in several files
     QUIZ_LENGTHS = (5, 10, 20)
     DEFAULT_QUIZ_LENGTH = 10
 

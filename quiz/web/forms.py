@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from flask_wtf.file import FileAllowed, FileField, FileRequired, FileSize
+from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import (
     BooleanField,
     FieldList,
@@ -18,8 +18,6 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.validators import EqualTo, InputRequired, Length, NumberRange, Optional
-
-UPLOAD_MAX_BYTES = 1024 * 1024
 
 
 class EmptyForm(FlaskForm):
@@ -63,7 +61,6 @@ class UploadForm(FlaskForm):
         validators=[
             FileRequired("Choose a file to upload."),
             FileAllowed(["md", "markdown", "txt"], "Upload a .md or .txt file."),
-            FileSize(max_size=UPLOAD_MAX_BYTES, message="Upload at most 1 MB."),
         ],
     )
 
