@@ -6,7 +6,7 @@ PORT ?= 5000
 HOST ?= 127.0.0.1
 ORIGINALITY := ../shared/tools/check_originality.py
 
-.PHONY: install install-test run test lint fmt typecheck cov bank-check originality db-migrate db-upgrade bench demo-data clean
+.PHONY: install install-test run test lint fmt typecheck cov bank-check originality db-migrate db-upgrade bench generated clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -61,6 +61,11 @@ db-upgrade: install
 
 bench: install-test
 	$(BIN)/pytest tests/benchmarks -s -p no:cacheprovider -o addopts=""
+
+# Rebuild the generated set from the notes, applying the reviewers' decisions.
+generated: install
+	$(BIN)/quiz generate questions/sources/*.md --format yaml \
+		--decisions questions/review/generated.yaml -o questions/generated/notes.yaml
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache

@@ -16,8 +16,9 @@ from pathlib import Path
 import click
 import yaml
 
-from quiz.domain.bank import parse_topics
+from quiz.domain.bank import Question, parse_topics
 from quiz.domain.generate import GenerateInputErrors, Generation, generate_from_paths
+from quiz.domain.generate.decisions import Decisions, apply_decisions, parse_decisions
 
 TOPICS_FILE = "topics.yaml"
 
@@ -39,22 +40,38 @@ TOPICS_FILE = "topics.yaml"
     help="Write to this file (replaced only when generation succeeds) instead of stdout.",
 )
 @click.option(
+    "--decisions",
+    "decisions_file",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    help="Reviewers' decisions (approved and rejected ids) to apply to the output.",
+)
+@click.option(
     "--topics-file",
     type=click.Path(dir_okay=False, path_type=Path),
     help="Topics questions may carry (default: the bundled questions/topics.yaml).",
 )
 def generate_command(
-    paths: tuple[Path, ...], output_format: str, output: Path | None, topics_file: Path | None
+    paths: tuple[Path, ...],
+    output_format: str,
+    output: Path | None,
+    decisions_file: Path | None,
+    topics_file: Path | None,
 ) -> None:
     """Generate draft questions from Markdown or plain-text files (PATHS)."""
     topics = _read_topics(topics_file or _default_topics_file())
+    decisions = _read_decisions(decisions_file) if decisions_file else None
     try:
         generation = generate_from_paths(paths, topics)
     except GenerateInputErrors as exc:
         for error in exc.errors:
             click.echo(f"{error.path}: {error.reason}", err=True)
         sys.exit(1)
-    text = render(generation, output_format)
+    questions = list(generation.questions)
+    if decisions is not None:
+        questions, stale = apply_decisions(questions, decisions)
+        for question_id in stale:
+            click.echo(f"{decisions_file}: '{question_id}' is no longer generated", err=True)
+    text = render(questions, output_format)
     if output is None:
         click.echo(text, nl=False)
     else:
@@ -62,9 +79,9 @@ def generate_command(
     click.echo(summary(generation, len(paths), output), err=True)
 
 
-def render(generation: Generation, output_format: str) -> str:
+def render(questions: Sequence[Question], output_format: str) -> str:
     """Return the questions as JSON or YAML text in the interchange schema."""
-    data = [question.to_dict() for question in generation.questions]
+    data = [question.to_dict() for question in questions]
     if output_format == "json":
         return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
     return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
@@ -101,6 +118,19 @@ def _default_topics_file() -> Path:
     from quiz import resource_dir
 
     return resource_dir("questions") / TOPICS_FILE
+
+
+def _read_decisions(path: Path) -> Decisions:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise click.ClickException(f"{path}: cannot read the decisions file ({exc})") from None
+    decisions, problems = parse_decisions(text, str(path))
+    if problems:
+        for problem in problems:
+            click.echo(str(problem), err=True)
+        sys.exit(1)
+    return decisions
 
 
 def _read_topics(path: Path) -> Sequence[str]:

@@ -5,11 +5,13 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
+from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
 from quiz.domain import bank
 from quiz.extensions import db
-from quiz.services import catalog, review
+from quiz.models import User
+from quiz.services import cards, catalog, review
 from quiz.services.review import ReviewError
 from quiz.web.access import STAFF_ROLES, role_required
 from quiz.web.forms import DraftForm, EmptyForm, GenerateForm, UploadForm
@@ -123,6 +125,21 @@ def decide() -> ResponseReturnValue:
     except ReviewError as exc:
         flash(str(exc), "error")
     return redirect(url_for("author.queue", source=request.form.get("source") or None))
+
+
+@bp.route("/leeches")
+@role_required(*STAFF_ROLES)
+def leeches() -> ResponseReturnValue:
+    """Show the cards students keep forgetting, grouped by card: likely misconceptions."""
+    student_ids = list(db.session.scalars(select(User.id).where(User.role == "student")))
+    grouped: dict[tuple[str, str], list[int]] = {}
+    details = {}
+    for _student, leech in cards.leeches(db.session, student_ids):
+        key = (leech.front, leech.answer)
+        grouped.setdefault(key, []).append(leech.lapses)
+        details[key] = leech
+    rows = sorted(grouped.items(), key=lambda item: (-len(item[1]), item[0][0]))
+    return render_template("author/leeches.html", rows=rows, details=details)
 
 
 @bp.route("/review/<question_key>/edit", methods=["GET", "POST"])

@@ -288,3 +288,35 @@ def test_instructors_write_plain_cards_that_students_review(
 
 def test_scheduling_rating_parse_is_what_the_page_uses() -> None:
     assert scheduling.Rating.parse("3") is scheduling.Rating.Good
+
+
+def test_instructors_see_students_leeches(app: Flask, client: FlaskClient, auth) -> None:
+    auth.register("alice")
+    with app.app_context():
+        user = the_user(app)
+        question_id = db.session.scalar(select(Question.id).where(Question.status == "approved"))
+        moment = datetime.now(UTC)
+        cards.record_quiz_answer(db.session, user, question_id, True, moment)
+        for _ in range(8):
+            for correct in (True, True, True, False):
+                moment += timedelta(days=30)
+                cards.record_quiz_answer(db.session, user, question_id, correct, moment)
+        db.session.commit()
+        prompt = db.session.get(Question, question_id).current.prompt
+    assert client.get("/author/leeches").status_code == 403
+    auth.logout()
+    with app.app_context():
+        from quiz.services.accounts import PasswordPolicy, create_user
+
+        create_user(
+            db.session,
+            "teacher",
+            "a long password",
+            PasswordPolicy("pbkdf2:sha256:1000"),
+            role="instructor",
+        )
+    client.post("/login", data={"username": "teacher", "password": "a long password"})
+    html = client.get("/author/leeches").get_data(as_text=True)
+    from markupsafe import escape
+
+    assert str(escape(prompt)) in html
