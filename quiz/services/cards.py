@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from typing import IO
 
@@ -499,7 +499,9 @@ def record_quiz_answer(
     outcome = fsrs.review(
         previous, fsrs.rating_for_quiz_answer(correct), now, user.desired_retention
     )
-    store_state(card, outcome.card)
+    # A mistake is what the student should see next, not after the learning step.
+    state = outcome.card if correct else replace(outcome.card, due=min(outcome.card.due, now))
+    store_state(card, state)
     session.add(
         ReviewLog(
             card_id=card.id,

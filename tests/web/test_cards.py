@@ -194,7 +194,10 @@ def test_a_wrong_quiz_answer_makes_the_card_due_now_and_feeds_the_forgetting_qui
         assert origins == {"quiz"}
     wrong = [row for row in rows if row.stage == "learning" and row.step == 0]
     assert wrong, "a wrong answer should put its card back at the first learning step"
-    assert student.get("/cards/naming/review").status_code == 200
+    answered_at = datetime.now(UTC).replace(tzinfo=None)
+    assert all(row.due <= answered_at for row in wrong), "a mistake makes its card due now"
+    page = student.get("/cards/naming/review").get_data(as_text=True)
+    assert review_form(page).get("card_id") in {str(row.id) for row in wrong}
     quiz = student.post("/cards/forgetting-quiz")
     assert quiz.status_code == 302 and "/attempts/" in quiz.headers["Location"]
 
