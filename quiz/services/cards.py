@@ -333,21 +333,7 @@ def rate(
     previous = card_state(card)
     if card.id is not None and previous.due > now + LEARN_AHEAD:
         raise CardError("That card is not due yet.")
-    outcome = fsrs.review(previous, parsed, now, user.desired_retention)
-    store_state(card, outcome.card)
-    session.add(card)
-    session.flush()
-    session.add(
-        ReviewLog(
-            card_id=card.id,
-            user_id=user.id,
-            rating=int(parsed),
-            origin="review",
-            reviewed_at=naive(now),
-            previous_state=previous.to_dict(),
-            request_token=token,
-        )
-    )
+    outcome = _review_and_log(session, user, card, parsed, now, origin="review", token=token)
     try:
         session.commit()
     except IntegrityError:
@@ -493,25 +479,40 @@ def record_quiz_answer(
     if card is None:
         card = Card(user_id=user.id, question_id=question_id, created_at=naive(now))
         store_state(card, fsrs.CardState.new(now))
-        session.add(card)
-        session.flush()
+    rating = fsrs.rating_for_quiz_answer(correct)
+    outcome = _review_and_log(session, user, card, rating, now, origin="quiz")
+    if not correct:  # a mistake is what the student should see next, not after a step
+        store_state(card, replace(outcome.card, due=min(outcome.card.due, now)))
+
+
+def _review_and_log(
+    session: DbSession,
+    user: User,
+    card: Card,
+    rating: fsrs.Rating,
+    now: datetime,
+    *,
+    origin: str,
+    token: str | None = None,
+) -> fsrs.ReviewOutcome:
+    """Review a card and log the rating with the state it replaced (for undo)."""
     previous = card_state(card)
-    outcome = fsrs.review(
-        previous, fsrs.rating_for_quiz_answer(correct), now, user.desired_retention
-    )
-    # A mistake is what the student should see next, not after the learning step.
-    state = outcome.card if correct else replace(outcome.card, due=min(outcome.card.due, now))
-    store_state(card, state)
+    outcome = fsrs.review(previous, rating, now, user.desired_retention)
+    store_state(card, outcome.card)
+    session.add(card)
+    session.flush()
     session.add(
         ReviewLog(
             card_id=card.id,
             user_id=user.id,
-            rating=int(fsrs.rating_for_quiz_answer(correct)),
-            origin="quiz",
+            rating=int(rating),
+            origin=origin,
             reviewed_at=naive(now),
             previous_state=previous.to_dict(),
+            request_token=token,
         )
     )
+    return outcome
 
 
 def weakest_questions(session: DbSession, user: User, now: datetime, limit: int) -> list[int]:

@@ -83,3 +83,20 @@ def page(browser, live_app):  # type: ignore[no-untyped-def]
     page.set_default_timeout(10_000)
     yield page
     context.close()
+
+
+@pytest.fixture
+def register_with_keyboard():  # type: ignore[no-untyped-def]
+    """Return a function that creates an account using only the keyboard."""
+    return _register_with_keyboard
+
+
+def _register_with_keyboard(page, base: str, username: str) -> None:  # type: ignore[no-untyped-def]
+    page.goto(f"{base}/register")  # the username field has focus on load
+    page.keyboard.type(username)
+    page.keyboard.press("Tab")
+    page.keyboard.type("a long password")
+    page.keyboard.press("Tab")
+    page.keyboard.type("a long password")
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"{base}/")

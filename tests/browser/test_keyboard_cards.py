@@ -13,16 +13,9 @@ from quiz.models import Card, ReviewLog
 pytestmark = pytest.mark.browser
 
 
-def test_review_cards_with_the_keyboard_only(page, live_app) -> None:  # type: ignore[no-untyped-def]
+def test_review_cards_with_the_keyboard_only(page, live_app, register_with_keyboard) -> None:  # type: ignore[no-untyped-def]
     app, base = live_app
-    page.goto(f"{base}/register")
-    page.keyboard.type("cardstudent")
-    page.keyboard.press("Tab")
-    page.keyboard.type("a long password")
-    page.keyboard.press("Tab")
-    page.keyboard.type("a long password")
-    page.keyboard.press("Enter")
-    page.wait_for_url(f"{base}/")
+    register_with_keyboard(page, base, "cardstudent")
 
     page.goto(f"{base}/cards/naming/review")
     for rating in ("3", "1", "4", "2", "3"):

@@ -13,16 +13,9 @@ from quiz.models import Attempt
 pytestmark = pytest.mark.browser
 
 
-def test_take_a_quiz_with_the_keyboard_only(page, live_app) -> None:  # type: ignore[no-untyped-def]
+def test_take_a_quiz_with_the_keyboard_only(page, live_app, register_with_keyboard) -> None:  # type: ignore[no-untyped-def]
     app, base = live_app
-    page.goto(f"{base}/register")
-    page.keyboard.type("keyboarder")  # the username field has focus on load
-    page.keyboard.press("Tab")
-    page.keyboard.type("a long password")
-    page.keyboard.press("Tab")
-    page.keyboard.type("a long password")
-    page.keyboard.press("Enter")
-    page.wait_for_url(f"{base}/")
+    register_with_keyboard(page, base, "keyboarder")
 
     page.goto(f"{base}/quiz")
     page.focus("#topic")
