@@ -162,3 +162,37 @@ def load_user_by_session_token(token: str) -> User | None:
         return None
     user: User | None = db.session.scalar(select(User).where(User.session_token == token))
     return user
+
+
+def set_role(session: DbSession, actor: User, user_id: int, role: str) -> User:
+    """Change a user's role (admins only); the last admin cannot step down.
+
+    Raises:
+        AccountError: an unknown role, or the change would leave no admin.
+        LookupError: no such user.
+    """
+    if role not in ROLES:
+        raise AccountError("role", f"Role must be one of {', '.join(ROLES)}.")
+    user = session.get(User, user_id)
+    if user is None:
+        raise LookupError("no such user")
+    if user.role == "admin" and role != "admin":
+        admins = session.scalar(select(func.count(User.id)).where(User.role == "admin")) or 0
+        if admins <= 1:
+            raise AccountError("role", "Keep at least one admin: promote someone else first.")
+    user.role = role
+    session.commit()
+    return user
+
+
+def list_users(
+    session: DbSession, query: str = "", page: int = 1, per_page: int = 50
+) -> list[User]:
+    """Return users whose name contains `query`, by name, one page at a time."""
+    statement = select(User).order_by(User.username)
+    if query:
+        escaped = query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        statement = statement.where(
+            User.username.like(f"%{normalise_username(escaped)}%", escape="\\")
+        )
+    return list(session.scalars(statement.offset((max(page, 1) - 1) * per_page).limit(per_page)))
