@@ -90,19 +90,42 @@ def _expand(paths: tuple[Path, ...]) -> list[Path]:
     return files
 
 
+EXPORT_FORMATS = ("json", "yaml", "csv", "gift", "apkg")
+
+
 @bank_group.command("export")
-@click.option("--format", "fmt", type=click.Choice(["json", "yaml"]), default="json")
+@click.option("--format", "fmt", type=click.Choice(EXPORT_FORMATS), default="json")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path))
 @with_appcontext
 def bank_export(fmt: str, output: Path | None) -> None:
-    """Export the database's questions in the interchange schema."""
-    from quiz.services.catalog import all_questions
+    """Export the database's questions (json, yaml, csv, gift; apkg needs -o)."""
+    from datetime import UTC, datetime
 
-    data = [question.to_dict() for question in all_questions(db.session)]
+    from quiz.domain.formats.anki import export_apkg, faces_from_questions
+    from quiz.domain.formats.csvformat import dump_csv
+    from quiz.domain.formats.gift import dump_gift
+    from quiz.services.catalog import all_questions, source_titles
+
+    questions = all_questions(db.session)
+    if fmt == "apkg":
+        if output is None:
+            raise click.UsageError("an Anki package is binary: give -o FILE.apkg")
+        faces = faces_from_questions(
+            [q for q in questions if q.status == "approved"], source_titles(db.session)
+        )
+        with output.open("wb") as handle:
+            count = export_apkg("quiz", faces, handle, exported_at=datetime.now(UTC))
+        click.echo(f"Wrote {count} notes to {output}.", err=True)
+        return
+    data = [question.to_dict() for question in questions]
     if fmt == "json":
         text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
-    else:
+    elif fmt == "yaml":
         text = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
+    elif fmt == "csv":
+        text = dump_csv(questions)
+    else:
+        text = dump_gift(questions)
     if output is None:
         click.echo(text, nl=False)
     else:
@@ -114,7 +137,7 @@ def bank_export(fmt: str, output: Path | None) -> None:
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 @with_appcontext
 def bank_import(paths: tuple[Path, ...]) -> None:
-    """Import bank files (YAML or JSON) all or nothing; re-importing changes nothing."""
+    """Import bank files (YAML, JSON, CSV or GIFT) all or nothing; re-importing changes nothing."""
     from quiz.services.loading import load_bundle
 
     bundle = read_bundle(_questions_dir(), _expand(paths))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 from pathlib import Path
 
@@ -98,3 +99,40 @@ def test_init_migrates_a_file_database_and_is_idempotent(tmp_path: Path, monkeyp
         assert db.session.scalar(select(func.count(Question.id))) >= 80
         db.session.remove()
         db.engine.dispose()
+
+
+def test_every_format_round_trips_through_export_and_import(runner, tmp_path: Path) -> None:
+    for fmt in ("json", "yaml", "csv", "gift"):
+        path = tmp_path / f"bank.{fmt}"
+        exported = runner.invoke(args=["bank", "export", "--format", fmt, "-o", str(path)])
+        assert exported.exit_code == 0, exported.output
+        imported = runner.invoke(args=["bank", "import", str(path)])
+        assert imported.exit_code == 0, (fmt, imported.output)
+        assert "0 added, 0 updated" in imported.output, (fmt, imported.output)
+
+
+def test_a_broken_import_is_refused_whole(runner, app: Flask, tmp_path: Path) -> None:
+    exported = tmp_path / "bank.csv"
+    runner.invoke(args=["bank", "export", "--format", "csv", "-o", str(exported)])
+    with exported.open(newline="") as handle:
+        header, first, second, *_ = list(csv.reader(handle))
+    first[header.index("status")] = "draft"  # a valid change, which must not land either
+    second[header.index("type")] = "essay"
+    broken = tmp_path / "broken.csv"
+    with broken.open("w", newline="") as handle:
+        csv.writer(handle).writerows([header, first, second])
+    result = runner.invoke(args=["bank", "import", str(broken)])
+    assert result.exit_code == 1 and "broken.csv:3: " in result.output, result.output
+    with app.app_context():
+        assert (
+            db.session.scalar(select(func.count(Question.id)).where(Question.status == "draft"))
+            == 0
+        )
+
+
+def test_apkg_export_needs_a_file(runner, tmp_path: Path) -> None:
+    assert runner.invoke(args=["bank", "export", "--format", "apkg"]).exit_code != 0
+    result = runner.invoke(
+        args=["bank", "export", "--format", "apkg", "-o", str(tmp_path / "b.apkg")]
+    )
+    assert result.exit_code == 0 and (tmp_path / "b.apkg").stat().st_size > 1000

@@ -43,6 +43,19 @@ def bank_files(questions_dir: Path) -> list[Path]:
     return found
 
 
+def parse_bank_file(path: Path, text: str, name: str) -> tuple[list[Question], list[Problem]]:
+    """Parse a bank file in the format its suffix names: CSV, GIFT, or YAML/JSON."""
+    from quiz.domain.formats.csvformat import parse_csv
+    from quiz.domain.formats.gift import parse_gift
+
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        return parse_csv(text, name)
+    if suffix in (".gift", ".txt"):
+        return parse_gift(text, name)
+    return parse_bank(text, name)
+
+
 def read_bundle(questions_dir: Path, bank_paths: Sequence[Path] | None = None) -> Bundle:
     """Read sources, topics and bank files of a questions folder and validate them.
 
@@ -81,7 +94,7 @@ def read_bundle(questions_dir: Path, bank_paths: Sequence[Path] | None = None) -
             reason = "not UTF-8 text" if isinstance(exc, UnicodeDecodeError) else "cannot be read"
             bundle.problems.append(Problem(name, 1, reason))
             continue
-        questions, problems = parse_bank(text, name)
+        questions, problems = parse_bank_file(path, text, name)
         bundle.questions.extend(questions)
         bundle.problems.extend(problems)
     bundle.problems.extend(

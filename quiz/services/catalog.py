@@ -70,6 +70,10 @@ def known_words(session: DbSession) -> frozenset[str]:
     return words
 
 
+def source_titles(session: DbSession) -> dict[str, str]:
+    return {slug: title for slug, title in session.execute(select(Source.slug, Source.title))}
+
+
 def list_sources(session: DbSession) -> list[Source]:
     return list(session.scalars(select(Source).order_by(Source.position)))
 
