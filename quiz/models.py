@@ -130,6 +130,11 @@ class Question(db.Model):  # type: ignore[name-defined,misc]
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     approved_at: Mapped[datetime | None]
+    # The version of the source text the approval was made against.
+    approved_source_version: Mapped[str | None] = mapped_column(String(40))
+    # Its quoted passage changed or vanished in a new version of the source: it leaves
+    # quizzes and decks until an instructor approves it again against the new text.
+    stale: Mapped[bool] = mapped_column(default=False, server_default="0")
 
     topics: Mapped[list[Topic]] = relationship(secondary=question_topics, order_by=Topic.position)
     versions: Mapped[list[QuestionVersion]] = relationship(
@@ -200,9 +205,73 @@ class RejectedCandidate(db.Model):  # type: ignore[name-defined,misc]
     rejected_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+class StudyClass(db.Model):  # type: ignore[name-defined,misc]
+    """An instructor's class; students join it with its code."""
+
+    __tablename__ = "classes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    join_code: Mapped[str] = mapped_column(String(16), unique=True)
+    owner_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    owner: Mapped[User] = relationship()
+    members: Mapped[list[ClassMember]] = relationship(
+        back_populates="study_class", cascade="all, delete-orphan"
+    )
+    assignments: Mapped[list[Assignment]] = relationship(
+        back_populates="study_class", cascade="all, delete-orphan", order_by="Assignment.opens_at"
+    )
+
+
+class ClassMember(db.Model):  # type: ignore[name-defined,misc]
+    __tablename__ = "class_members"
+    __table_args__ = (UniqueConstraint("class_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    class_id: Mapped[int] = mapped_column(ForeignKey("classes.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    joined_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    study_class: Mapped[StudyClass] = relationship(back_populates="members")
+    user: Mapped[User] = relationship()
+
+
+class Assignment(db.Model):  # type: ignore[name-defined,misc]
+    """A quiz set for a class: which questions, how many, when and how it is taken."""
+
+    __tablename__ = "assignments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    class_id: Mapped[int] = mapped_column(ForeignKey("classes.id", ondelete="CASCADE"), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    # "draw": a random draw per student from the filters; "picked": exactly these questions.
+    selection: Mapped[str] = mapped_column(String(20), default="draw")
+    topic_slugs: Mapped[list[str]] = mapped_column(JSON, default=list)
+    types: Mapped[list[str]] = mapped_column(JSON, default=list)
+    difficulties: Mapped[list[int]] = mapped_column(JSON, default=list)
+    question_keys: Mapped[list[str]] = mapped_column(JSON, default=list)
+    question_count: Mapped[int] = mapped_column(default=10)
+    shuffle: Mapped[bool] = mapped_column(default=True)
+    time_limit_minutes: Mapped[int | None]
+    attempts_allowed: Mapped[int] = mapped_column(default=1)
+    # "each": feedback after every answer; "end": only once the quiz is finished.
+    feedback: Mapped[str] = mapped_column(String(20), default="each")
+    opens_at: Mapped[datetime] = mapped_column(default=utcnow)
+    closes_at: Mapped[datetime | None]
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    study_class: Mapped[StudyClass] = relationship(back_populates="assignments")
+
+
 class Attempt(db.Model):  # type: ignore[name-defined,misc]
     __tablename__ = "attempts"
-    __table_args__ = (Index("ix_attempts_user_started", "user_id", "started_at"),)
+    __table_args__ = (
+        Index("ix_attempts_user_started", "user_id", "started_at"),
+        UniqueConstraint("assignment_id", "user_id", "attempt_number"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
@@ -212,6 +281,13 @@ class Attempt(db.Model):  # type: ignore[name-defined,misc]
     finished_at: Mapped[datetime | None]
     score: Mapped[float | None]  # points earned
     max_score: Mapped[int] = mapped_column(default=0)
+    assignment_id: Mapped[int | None] = mapped_column(
+        ForeignKey("assignments.id", ondelete="SET NULL"), index=True
+    )
+    attempt_number: Mapped[int | None]  # 1, 2, ... per student for an assignment
+    # Answers after this moment are refused (server clock; None: no time limit).
+    deadline: Mapped[datetime | None]
+    feedback: Mapped[str] = mapped_column(String(20), default="each", server_default="each")
 
     user: Mapped[User] = relationship(back_populates="attempts")
     items: Mapped[list[AttemptItem]] = relationship(

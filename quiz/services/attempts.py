@@ -83,7 +83,7 @@ def start_attempt(
     """Draw `length` approved questions (of one topic, or mixed) into a new attempt."""
     if not 1 <= length <= MAX_LENGTH:
         raise QuizError(f"Choose between 1 and {MAX_LENGTH} questions.")
-    query = select(Question.id).where(Question.status == "approved")
+    query = select(Question.id).where(Question.status == "approved", Question.stale.is_(False))
     title = "Mixed quiz"
     if topic_slug:
         topic = session.scalar(select(Topic).where(Topic.slug == topic_slug))

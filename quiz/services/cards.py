@@ -155,13 +155,21 @@ def _due_query(user_id: int, deck: str, now: datetime, learn_ahead: bool = False
     if learn_ahead:
         soon = and_(Card.stage != fsrs.Stage.REVIEW.value, Card.due <= naive(now + LEARN_AHEAD))
         due_now = or_(due_now, soon)
-    query = select(Card).where(Card.user_id == user_id, Card.suspended.is_(False), due_now)
+    live = or_(Card.question_id.is_(None), Card.question_id.not_in(_retired_or_stale()))
+    query = select(Card).where(Card.user_id == user_id, Card.suspended.is_(False), due_now, live)
     return _topic_filter(query, deck, Card.question_id)
+
+
+def _retired_or_stale() -> Select:  # type: ignore[type-arg]
+    """Questions a card must not show: no longer approved, or waiting for re-approval."""
+    return select(Question.id).where(or_(Question.status != "approved", Question.stale.is_(True)))
 
 
 def _new_questions_query(user_id: int, deck: str) -> Select:  # type: ignore[type-arg]
     seen = select(Card.question_id).where(Card.user_id == user_id, Card.question_id.is_not(None))
-    query = select(Question.id).where(Question.status == "approved", Question.id.not_in(seen))
+    query = select(Question.id).where(
+        Question.status == "approved", Question.stale.is_(False), Question.id.not_in(seen)
+    )
     if deck != ALL_TOPICS:
         topic_ids = select(Topic.id).where(Topic.slug == deck).scalar_subquery()
         query = query.where(

@@ -323,3 +323,15 @@ def test_instructors_see_students_leeches(app: Flask, client: FlaskClient, auth)
     from markupsafe import escape
 
     assert str(escape(prompt)) in html
+
+
+def test_stale_or_retired_questions_leave_quizzes_and_decks(app: Flask, student: FlaskClient) -> None:
+    with app.app_context():
+        naming = db.session.scalars(select(Question).where(Question.topics.any(slug="naming"))).all()
+        for question in naming:
+            question.stale = True
+        db.session.commit()
+    html = student.post("/quiz", data={"topic": "naming", "length": 5}).get_data(as_text=True)
+    assert "There are no questions on that topic yet." in html
+    done = student.get("/cards/naming/review").get_data(as_text=True)
+    assert 'id="finish"' in done
