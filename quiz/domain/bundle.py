@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePath
 
 from quiz.domain.bank import Problem, Question, Topic, parse_bank, parse_topics, validate
 from quiz.domain.sources import Source, SourceError, load_source_file, source_files
@@ -43,7 +43,7 @@ def bank_files(questions_dir: Path) -> list[Path]:
     return found
 
 
-def parse_bank_file(path: Path, text: str, name: str) -> tuple[list[Question], list[Problem]]:
+def parse_bank_file(path: PurePath, text: str, name: str) -> tuple[list[Question], list[Problem]]:
     """Parse a bank file in the format its suffix names: CSV, GIFT, or YAML/JSON."""
     from quiz.domain.formats.csvformat import parse_csv
     from quiz.domain.formats.gift import parse_gift

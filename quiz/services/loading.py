@@ -11,7 +11,7 @@ from sqlalchemy import select
 from quiz.domain import bank
 from quiz.domain.bundle import Bundle
 from quiz.domain.sources import Source as DomainSource
-from quiz.models import Passage, Question, QuestionVersion, Source, Topic
+from quiz.models import Passage, Question, QuestionVersion, Source, Topic, utcnow
 from quiz.services import DbSession
 
 
@@ -58,6 +58,7 @@ def load_bundle(session: DbSession, bundle: Bundle) -> LoadReport:
         for question in bundle.questions:
             outcome = store_question(session, question, topics)
             setattr(report, outcome, getattr(report, outcome) + 1)
+        _sign_off_bundled(session, bundle)
         session.commit()
     except Exception:
         session.rollback()
@@ -109,7 +110,33 @@ def store_source(
                 )
             )
             index += 1
+    mark_stale_questions(session, source)
     return row
+
+
+def mark_stale_questions(session: DbSession, source: DomainSource) -> int:
+    """Flag questions whose quoted passage changed or vanished in this text of the source.
+
+    Passage ids are hashes of their text, so an unchanged passage keeps its id and its
+    questions stay as they are; returns how many questions became stale.
+    """
+    passages = {p.passage_id: p.text for p in source.passages}
+    rows = session.execute(
+        select(Question, QuestionVersion.passage_key, QuestionVersion.quote)
+        .join(
+            QuestionVersion,
+            (QuestionVersion.question_id == Question.id)
+            & (QuestionVersion.number == Question.current_number),
+        )
+        .where(QuestionVersion.document == source.slug, Question.stale.is_(False))
+    ).all()
+    marked = 0
+    for question, passage_key, quote in rows:
+        text = passages.get(passage_key)
+        if text is None or " ".join(quote.split()) not in text:
+            question.stale = True
+            marked += 1
+    return marked
 
 
 def _store_topics(session: DbSession, topics: list[bank.Topic]) -> dict[str, Topic]:
@@ -165,3 +192,19 @@ def store_question(session: DbSession, question: bank.Question, topics: dict[str
     if [t.slug for t in row.topics] != [t.slug for t in wanted]:
         row.topics = wanted
     return outcome
+
+
+def _sign_off_bundled(session: DbSession, bundle: Bundle) -> None:
+    """Settle the bundled questions against the text just loaded.
+
+    The bundle was validated against these notes, so none of its questions is stale;
+    an approval the app has not dated yet is dated now, against this source version
+    (the bank file approved it; no one person signed it off in the app).
+    """
+    versions = {slug: source.version for slug, source in bundle.sources.items()}
+    documents = {q.id: q.source.document for q in bundle.questions}
+    for row in session.scalars(select(Question).where(Question.key.in_(documents))):
+        row.stale = False
+        if row.status == "approved" and row.approved_at is None:
+            row.approved_at = utcnow()
+            row.approved_source_version = versions.get(documents[row.key])

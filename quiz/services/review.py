@@ -168,8 +168,11 @@ def approve(session: DbSession, question_keys: Sequence[str], user_id: int) -> i
     """Approve drafts: they join the bank and can be asked from now on."""
     rows = _drafts_by_key(session, question_keys)
     now = utcnow()
+    versions = dict(session.execute(select(Source.slug, Source.version)).all())
     for row in rows:
         row.status, row.approved_by_id, row.approved_at = "approved", user_id, now
+        row.approved_source_version = versions.get(row.current.document)
+        row.stale = False
     session.commit()
     return len(rows)
 
@@ -238,3 +241,101 @@ def update_draft(session: DbSession, edited: bank.Question) -> list[bank.Problem
         store_question(session, replace(edited, status="draft", origin="generated"), topics)
         session.commit()
     return problems
+
+
+@dataclass(frozen=True)
+class ReplaceReport:
+    title: str
+    passages_kept: int
+    passages_new: int
+    passages_gone: int
+    questions_stale: int
+
+
+def replace_source(session: DbSession, slug: str, filename: str, data: bytes) -> ReplaceReport:
+    """Replace a source's text with a new version.
+
+    Passages whose text is unchanged keep their ids (and their questions); questions
+    whose quoted passage changed or vanished become stale until re-approved.
+
+    Raises:
+        ReviewError: no such source, or the new text is unusable.
+    """
+    row = session.scalar(select(Source).where(Source.slug == slug))
+    if row is None:
+        raise ReviewError("That source does not exist.")
+    name = filename.rsplit("/", 1)[-1].rsplit("\\", 1)[-1] or "upload.txt"
+    if f".{name.rpartition('.')[2].lower()}" not in UPLOAD_SUFFIXES:
+        raise ReviewError(f"{name}: upload a .md or .txt file")
+    try:
+        text = decode_input(name, data)
+        source = parse_input(name, text, slug)
+    except GenerateInputError as exc:
+        raise ReviewError(str(exc)) from None
+    before = {p.passage_key for p in row.passages if p.kind != "heading"}
+    stale_before = _stale_count(session, slug)
+    row = store_source(session, source, row.position, origin=row.origin)
+    row.format = "markdown" if is_markdown(name, text) else "text"
+    row.text = text
+    after = {p.passage_id for p in source.passages}
+    session.flush()
+    report = ReplaceReport(
+        row.title,
+        len(before & after),
+        len(after - before),
+        len(before - after),
+        _stale_count(session, slug) - stale_before,
+    )
+    session.commit()
+    return report
+
+
+def _stale_count(session: DbSession, slug: str) -> int:
+    return (
+        session.scalar(
+            select(func.count(Question.id))
+            .join(QuestionVersion, QuestionVersion.question_id == Question.id)
+            .where(
+                QuestionVersion.number == Question.current_number,
+                QuestionVersion.document == slug,
+                Question.stale.is_(True),
+            )
+        )
+        or 0
+    )
+
+
+@dataclass(frozen=True)
+class SourceSummary:
+    slug: str
+    title: str
+    origin: str
+    passages: int
+    questions: int
+    stale: tuple[tuple[str, str], ...]  # (question key, prompt)
+
+
+def source_summaries(session: DbSession) -> list[SourceSummary]:
+    """Every source with its passage and question counts and its stale questions."""
+    summaries = []
+    for row in session.scalars(select(Source).order_by(Source.position)):
+        versions = session.execute(
+            select(Question.key, Question.stale, QuestionVersion.prompt)
+            .join(QuestionVersion, QuestionVersion.question_id == Question.id)
+            .where(
+                QuestionVersion.number == Question.current_number,
+                QuestionVersion.document == row.slug,
+            )
+            .order_by(Question.key)
+        ).all()
+        summaries.append(
+            SourceSummary(
+                row.slug,
+                row.title,
+                row.origin,
+                sum(1 for p in row.passages if p.kind != "heading"),
+                len(versions),
+                tuple((key, prompt) for key, stale, prompt in versions if stale),
+            )
+        )
+    return summaries

@@ -2,19 +2,39 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+import io
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
 from quiz.domain import bank
+from quiz.domain.bank import Problem
 from quiz.extensions import db
 from quiz.models import User
 from quiz.services import cards, catalog, review
 from quiz.services.review import ReviewError
+from quiz.services.transfer import (
+    EXPORT_CHOICES,
+    EXPORTS,
+    ImportRefused,
+    export_bank,
+    import_bank_file,
+)
 from quiz.web.access import STAFF_ROLES, role_required
-from quiz.web.forms import DraftForm, EmptyForm, GenerateForm, UploadForm
+from quiz.web.forms import DraftForm, EmptyForm, GenerateForm, ImportForm, ReplaceForm, UploadForm
 
 bp = Blueprint("author", __name__, url_prefix="/author")
 
@@ -125,6 +145,87 @@ def decide() -> ResponseReturnValue:
     except ReviewError as exc:
         flash(str(exc), "error")
     return redirect(url_for("author.queue", source=request.form.get("source") or None))
+
+
+@bp.route("/sources")
+@role_required(*STAFF_ROLES)
+def sources() -> ResponseReturnValue:
+    """List sources with their questions, stale ones first, and a way to replace the text."""
+    return render_template(
+        "author/sources.html",
+        sources=review.source_summaries(db.session),
+        form=ReplaceForm(),
+        url_rules={rule.endpoint for rule in current_app.url_map.iter_rules()},
+    )
+
+
+@bp.route("/sources/<slug>/replace", methods=["POST"])
+@role_required(*STAFF_ROLES)
+def replace_source(slug: str) -> ResponseReturnValue:
+    """Replace a source's text; questions whose passage changed become stale."""
+    form = ReplaceForm()
+    if form.validate_on_submit():
+        file = form.upload.data
+        limit = current_app.config["UPLOAD_MAX_BYTES"]
+        data = file.read(limit + 1)
+        try:
+            if len(data) > limit:
+                raise ReviewError(f"{file.filename}: upload at most {limit // 1024} KB")
+            report = review.replace_source(db.session, slug, file.filename or "upload.txt", data)
+        except ReviewError as exc:
+            flash(str(exc), "error")
+        else:
+            flash(
+                f"{report.title}: {report.passages_kept} passages kept, {report.passages_new} new, "
+                f"{report.passages_gone} gone; {report.questions_stale} question(s) now stale.",
+                "success",
+            )
+    else:
+        for errors in form.errors.values():
+            for error in errors:
+                flash(str(error), "error")
+    return redirect(url_for("author.sources"))
+
+
+@bp.route("/transfer", methods=["GET", "POST"])
+@role_required(*STAFF_ROLES)
+def transfer() -> ResponseReturnValue:
+    """Import a bank file (all or nothing) or download the bank in another format."""
+    form = ImportForm()
+    problems: list[str] = []
+    if form.validate_on_submit():
+        file = form.upload.data
+        limit = current_app.config["UPLOAD_MAX_BYTES"]
+        data = file.read(limit + 1)
+        try:
+            if len(data) > limit:
+                raise ImportRefused(
+                    [Problem(file.filename or "upload", 1, f"upload at most {limit // 1024} KB")]
+                )
+            report = import_bank_file(db.session, file.filename or "upload", data)
+        except ImportRefused as exc:
+            problems = [f"line {p.line}: {p.message}" for p in exc.problems]
+        else:
+            flash(
+                f"Imported: {report.added} added, {report.updated} updated, "
+                f"{report.unchanged} unchanged.",
+                "success",
+            )
+            return redirect(url_for("author.transfer"))
+    status = 400 if problems or form.errors else 200
+    return render_template(
+        "author/transfer.html", form=form, problems=problems, formats=EXPORT_CHOICES
+    ), status
+
+
+@bp.route("/transfer/bank.<fmt>")
+@role_required(*STAFF_ROLES)
+def export(fmt: str) -> ResponseReturnValue:
+    """Download the whole bank."""
+    if fmt not in EXPORTS:
+        abort(404)
+    content, mimetype, name = export_bank(db.session, fmt)
+    return send_file(io.BytesIO(content), mimetype=mimetype, as_attachment=True, download_name=name)
 
 
 @bp.route("/leeches")

@@ -103,3 +103,25 @@ class PlainCardForm(FlaskForm):
     topic = SelectField("Deck (topic)", validate_choice=True)
     front = TextAreaField("Front", validators=[InputRequired(), Length(max=1000)])
     back = TextAreaField("Back", validators=[InputRequired(), Length(max=2000)])
+
+
+class ReplaceForm(FlaskForm):
+    upload = FileField(
+        "New text (.md or .txt)",
+        validators=[
+            FileRequired("Choose a file to upload."),
+            FileAllowed(["md", "markdown", "txt"], "Upload a .md or .txt file."),
+        ],
+    )
+
+
+class ImportForm(FlaskForm):
+    upload = FileField(
+        "Bank file (.yaml, .json, .csv or .gift)",
+        validators=[
+            FileRequired("Choose a file to import."),
+            FileAllowed(
+                ["yaml", "yml", "json", "csv", "gift"], "Import a .yaml, .json, .csv or .gift file."
+            ),
+        ],
+    )
