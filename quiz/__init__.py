@@ -95,9 +95,9 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from quiz.web import admin, auth, author, cards, main, sources, study
+    from quiz.web import admin, auth, author, cards, dashboard, main, sources, study
 
-    for module in (main, auth, sources, study, cards, author, admin):
+    for module in (main, auth, sources, study, cards, author, admin, dashboard):
         app.register_blueprint(module.bp)
 
 
