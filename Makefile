@@ -6,7 +6,7 @@ PORT ?= 5000
 HOST ?= 127.0.0.1
 ORIGINALITY := ../shared/tools/check_originality.py
 
-.PHONY: install install-test run test lint fmt typecheck cov bank-check originality db-migrate db-upgrade bench generated clean
+.PHONY: install install-test run test lint fmt typecheck cov bank-check originality db-migrate db-upgrade bench demo-data generated clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -61,6 +61,9 @@ db-upgrade: install
 
 bench: install-test
 	$(BIN)/pytest tests/benchmarks -s -p no:cacheprovider -o addopts=""
+
+demo-data: install
+	$(BIN)/quiz demo-data --students $(or $(students),30) --responses $(or $(responses),3000)
 
 # Rebuild the generated set from the notes, applying the reviewers' decisions.
 generated: install

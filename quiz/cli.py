@@ -27,7 +27,15 @@ def register(app: Flask) -> None:
     """Attach the commands to the app, where FlaskGroup and the test runner find them."""
     from quiz.generate_cli import generate_command
 
-    for command in (init_command, bank_group, grade_command, create_user_command, generate_command):
+    commands = (
+        init_command,
+        bank_group,
+        grade_command,
+        create_user_command,
+        generate_command,
+        demo_data_command,
+    )
+    for command in commands:
         app.cli.add_command(command)
 
 
@@ -213,3 +221,24 @@ def create_user_command(username: str, role: str, password_file: click.File | No
     except AccountError as exc:
         raise click.ClickException(f"{exc.field}: {exc.message}") from None
     click.echo(f"Created {user.role} '{user.username}'.")
+
+
+@click.command("demo-data")
+@click.option("--students", type=click.IntRange(1, 100_000), default=30, show_default=True)
+@click.option("--responses", type=click.IntRange(0, 20_000_000), default=3_000, show_default=True)
+@click.option("--seed", type=int, default=20261121, show_default=True, help="Same seed, same data.")
+@with_appcontext
+def demo_data_command(students: int, responses: int, seed: int) -> None:
+    """Add a demo class of students with realistic quiz answers (for dashboards)."""
+    from datetime import UTC, datetime
+
+    from quiz.services.demo import fill
+
+    try:
+        report = fill(db.session, students, responses, datetime.now(UTC).replace(tzinfo=None), seed)
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(
+        f"Class {report.class_id} (join code {report.join_code}): {report.students} students, "
+        f"{report.attempts} attempts, {report.responses} responses."
+    )

@@ -1,0 +1,183 @@
+"""Fill a database with realistic, reproducible practice data for dashboards and benchmarks.
+
+Each student has an ability and each question a difficulty; a student answers right
+with the logistic chance of the difference (a one-parameter IRT model), so item
+statistics come out the way a real class makes them: easy questions have high
+facility, and questions discriminate between stronger and weaker students.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, insert, select
+
+from quiz.models import (
+    Attempt,
+    AttemptItem,
+    ClassMember,
+    Question,
+    Response,
+    StudyClass,
+    User,
+)
+from quiz.services import DbSession
+
+QUESTIONS_PER_ATTEMPT = 10
+BATCH = 20_000
+# Precomputed once: a stand-in, since demo students never log in with a password.
+DEMO_PASSWORD_HASH = "pbkdf2:sha256:600000$demo$not-a-login"
+
+
+@dataclass(frozen=True)
+class DemoReport:
+    class_id: int
+    join_code: str
+    students: int
+    attempts: int
+    responses: int
+
+
+def fill(
+    session: DbSession, students: int, responses: int, now: datetime, seed: int = 20261121
+) -> DemoReport:
+    """Add one instructor, one class of `students` and about `responses` answers.
+
+    Raises:
+        ValueError: sizes out of range, or no approved questions to answer.
+    """
+    if not 1 <= students <= 100_000 or not 0 <= responses <= 20_000_000:
+        raise ValueError("students must be 1-100,000 and responses 0-20,000,000")
+    rng = random.Random(seed)
+    questions = list(
+        session.execute(
+            select(Question.id, Question.current_number)
+            .where(Question.status == "approved")
+            .order_by(Question.id)
+        )
+    )
+    if not questions:
+        raise ValueError("load the bank first (quiz init): there is nothing to answer")
+    version_ids = _current_version_ids(session)
+    difficulty = {qid: rng.gauss(-0.8, 1.0) for qid, _ in questions}
+    run = session.scalar(select(func.count(StudyClass.id))) or 0
+    owner = User(
+        username=f"demo-teacher-{run + 1}", password_hash=DEMO_PASSWORD_HASH, role="instructor"
+    )
+    session.add(owner)
+    session.flush()
+    study_class = StudyClass(
+        name=f"Demo class {run + 1}", join_code=f"DEMO{run + 1:04d}", owner_id=owner.id
+    )
+    session.add(study_class)
+    session.flush()
+    first_user = (session.scalar(select(func.max(User.id))) or 0) + 1
+    session.execute(
+        insert(User),
+        [
+            {
+                "id": first_user + i,
+                "username": f"demo-{run + 1}-student-{i + 1:05d}",
+                "password_hash": DEMO_PASSWORD_HASH,
+                "role": "student",
+                "session_token": f"demo-{run + 1}-{i}-{rng.getrandbits(64):016x}",
+                "created_at": now - timedelta(days=200),
+            }
+            for i in range(students)
+        ],
+    )
+    user_ids = list(range(first_user, first_user + students))
+    session.execute(
+        insert(ClassMember),
+        [
+            {"class_id": study_class.id, "user_id": uid, "joined_at": now - timedelta(days=150)}
+            for uid in user_ids
+        ],
+    )
+    ability = {uid: rng.gauss(0.0, 1.0) for uid in user_ids}
+    attempts_total = math.ceil(responses / QUESTIONS_PER_ATTEMPT)
+    next_attempt = (session.scalar(select(func.max(Attempt.id))) or 0) + 1
+    next_item = (session.scalar(select(func.max(AttemptItem.id))) or 0) + 1
+    attempt_rows: list[dict[str, object]] = []
+    item_rows: list[dict[str, object]] = []
+    response_rows: list[dict[str, object]] = []
+    written = 0
+    for number in range(attempts_total):
+        user_id = user_ids[number % students]
+        size = min(QUESTIONS_PER_ATTEMPT, responses - written)
+        drawn = rng.sample(questions, min(size, len(questions)))
+        started = now - timedelta(minutes=rng.randint(10, 120 * 24 * 60))
+        score = 0.0
+        attempt_id = next_attempt + number
+        for position, (question_id, _) in enumerate(drawn, start=1):
+            chance = 1 / (1 + math.exp(-(ability[user_id] - difficulty[question_id])))
+            correct = rng.random() < chance
+            score += 1.0 if correct else 0.0
+            item_rows.append(
+                {
+                    "id": next_item,
+                    "attempt_id": attempt_id,
+                    "position": position,
+                    "question_version_id": version_ids[question_id],
+                    "choice_order": [],
+                }
+            )
+            response_rows.append(
+                {
+                    "attempt_item_id": next_item,
+                    "user_id": user_id,
+                    "question_id": question_id,
+                    "answer": "demo",
+                    "correct": correct,
+                    "score": 1.0 if correct else 0.0,
+                    "answered_at": started + timedelta(seconds=30 * position),
+                }
+            )
+            next_item += 1
+        written += len(drawn)
+        attempt_rows.append(
+            {
+                "id": attempt_id,
+                "user_id": user_id,
+                "title": "Demo quiz",
+                "topic_slug": None,
+                "started_at": started,
+                "finished_at": started + timedelta(minutes=6),
+                "score": score,
+                "max_score": len(drawn),
+                "feedback": "each",
+            }
+        )
+        if len(response_rows) >= BATCH:
+            _flush(session, attempt_rows, item_rows, response_rows)
+    _flush(session, attempt_rows, item_rows, response_rows)
+    session.commit()
+    return DemoReport(study_class.id, study_class.join_code, students, attempts_total, written)
+
+
+def _current_version_ids(session: DbSession) -> dict[int, int]:
+    from quiz.models import QuestionVersion
+
+    rows = session.execute(
+        select(Question.id, QuestionVersion.id).join(
+            QuestionVersion,
+            (QuestionVersion.question_id == Question.id)
+            & (QuestionVersion.number == Question.current_number),
+        )
+    )
+    return {question_id: version_id for question_id, version_id in rows}
+
+
+def _flush(
+    session: DbSession,
+    attempts: list[dict[str, object]],
+    items: list[dict[str, object]],
+    responses: list[dict[str, object]],
+) -> None:
+    for model, rows in ((Attempt, attempts), (AttemptItem, items), (Response, responses)):
+        if rows:
+            session.execute(insert(model), rows)
+            rows.clear()
