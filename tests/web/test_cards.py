@@ -325,9 +325,13 @@ def test_instructors_see_students_leeches(app: Flask, client: FlaskClient, auth)
     assert str(escape(prompt)) in html
 
 
-def test_stale_or_retired_questions_leave_quizzes_and_decks(app: Flask, student: FlaskClient) -> None:
+def test_stale_or_retired_questions_leave_quizzes_and_decks(
+    app: Flask, student: FlaskClient
+) -> None:
     with app.app_context():
-        naming = db.session.scalars(select(Question).where(Question.topics.any(slug="naming"))).all()
+        naming = db.session.scalars(
+            select(Question).where(Question.topics.any(slug="naming"))
+        ).all()
         for question in naming:
             question.stale = True
         db.session.commit()
