@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from flask import Blueprint, render_template
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from quiz.extensions import db
-from quiz.services import attempts, cards, catalog
+from quiz.services import attempts, cards, catalog, classes
+from quiz.web import study
 from quiz.web.study import start_form
 
 bp = Blueprint("main", __name__)
@@ -17,15 +16,22 @@ bp = Blueprint("main", __name__)
 
 @bp.route("/")
 def index() -> ResponseReturnValue:
-    """Show what there is to study and, for a student, their quizzes in progress."""
+    """Show what there is to study and, for a student, their quizzes in progress and
+    the quizzes set for their classes with due dates."""
     topics = catalog.topics_with_counts(db.session)
     in_progress = []
     decks = []
+    assigned = []
     if current_user.is_authenticated:
-        decks = cards.decks(db.session, current_user._get_current_object(), datetime.now(UTC))
+        now = study.clock()
+        user = current_user._get_current_object()
+        decks = cards.decks(db.session, user, now)
         in_progress = [
-            a for a in attempts.user_attempts(db.session, current_user.id) if a.finished_at is None
+            a
+            for a in attempts.user_attempts(db.session, current_user.id)
+            if a.finished_at is None and not attempts.is_overdue(a, now)
         ]
+        assigned = classes.assignments_for_student(db.session, user, now)
     return render_template(
         "main/index.html",
         topics=topics,
@@ -34,4 +40,5 @@ def index() -> ResponseReturnValue:
         question_count=catalog.approved_count(db.session),
         sources=catalog.list_sources(db.session),
         decks=decks,
+        assigned=assigned,
     )
