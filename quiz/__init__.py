@@ -95,9 +95,20 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from quiz.web import admin, auth, author, cards, dashboard, main, sources, study
+    from quiz.web import (
+        admin,
+        auth,
+        author,
+        bank,
+        cards,
+        classes,
+        dashboard,
+        main,
+        sources,
+        study,
+    )
 
-    for module in (main, auth, sources, study, cards, author, admin, dashboard):
+    for module in (main, auth, sources, study, cards, author, bank, admin, dashboard, classes):
         app.register_blueprint(module.bp)
 
 
