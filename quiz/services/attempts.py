@@ -88,6 +88,7 @@ class ItemView:
     outcome: Outcome | None
     source_title: str
     answered: bool = False  # the student has answered this item (outcome may be hidden)
+    reviewed_on: datetime | None = None  # when an instructor (or the bank) approved it
 
     @property
     def finished(self) -> bool:
@@ -276,6 +277,7 @@ def view_item(session: DbSession, user_id: int, attempt_id: int, position: int) 
         )
         or question.source.document,
         answered=item.response is not None,
+        reviewed_on=item.version.question.approved_at,
     )
 
 

@@ -225,3 +225,18 @@ def test_unknown_topic_or_length_is_an_error_beside_the_field(student: FlaskClie
     assert "Not a valid choice" in html
     html = student.post("/quiz", data={"topic": "", "length": 7}).get_data(as_text=True)
     assert "Not a valid choice" in html
+
+
+def test_the_explanation_says_when_the_question_was_reviewed(
+    app: Flask, student: FlaskClient
+) -> None:
+    attempt_id = start_quiz(student)
+    item = item_at(app, attempt_id, 1)
+    student.post(f"/attempts/{attempt_id}/1", data=answer_form(item, right=True))
+    html = student.get(f"/attempts/{attempt_id}/1").get_data(as_text=True)
+    assert re.search(r"Reviewed on \d{1,2} \w+ \d{4}\.", html)
+
+
+def test_a_20_mb_request_is_refused_before_it_is_read(student: FlaskClient) -> None:
+    response = student.post("/quiz", data={"topic": "x" * (20 * 1024 * 1024), "length": 5})
+    assert response.status_code == 413
