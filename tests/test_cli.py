@@ -136,3 +136,41 @@ def test_apkg_export_needs_a_file(runner, tmp_path: Path) -> None:
         args=["bank", "export", "--format", "apkg", "-o", str(tmp_path / "b.apkg")]
     )
     assert result.exit_code == 0 and (tmp_path / "b.apkg").stat().st_size > 1000
+
+
+def test_demo_data_is_reproducible_and_feeds_item_analysis(runner, app: Flask) -> None:
+    from quiz.models import Response, StudyClass
+    from quiz.services.progress import assignment_item_analysis
+
+    result = runner.invoke(
+        args=["demo-data", "--students", "12", "--responses", "600", "--seed", "7"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "12 students" in result.output and "600 responses" in result.output
+    with app.app_context():
+        study_class = db.session.scalar(select(StudyClass))
+        assert len(study_class.members) == 12
+        stats = assignment_item_analysis(db.session, study_class.assignments[0].id)
+        assert stats.attempts == 12 and len(stats.questions) == 30
+        first = sorted(db.session.scalars(select(Response.correct).order_by(Response.id)))
+    again = runner.invoke(
+        args=["demo-data", "--students", "12", "--responses", "600", "--seed", "7"]
+    )
+    assert again.exit_code == 0
+    with app.app_context():
+        rows = list(db.session.scalars(select(Response.correct).order_by(Response.id)))
+        assert sorted(rows[len(first) :]) == first  # the same seed gives the same answers
+
+
+def test_demo_data_refuses_an_empty_bank(tmp_path: Path) -> None:
+    app = create_app(
+        {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'e.db'}", "SECRET_KEY": "x"}
+    )
+    with app.app_context():
+        db.create_all()
+    result = app.test_cli_runner().invoke(
+        args=["demo-data", "--students", "2", "--responses", "10"]
+    )
+    assert result.exit_code == 1 and "load the bank first" in result.output
+    with app.app_context():
+        db.engine.dispose()

@@ -801,11 +801,13 @@ class _Tally:
         self.last = first
 
     def add(self, weight: float, correct: bool, answered_at: datetime) -> None:
-        self.weight_sum += weight
-        self.evidence += 1
-        if correct:
-            self.weighted_correct += weight
-            self.correct += 1
+        self.add_many(weight, 1, 1 if correct else 0, answered_at)
+
+    def add_many(self, weight: float, answers: int, correct: int, answered_at: datetime) -> None:
+        self.weight_sum += weight * answers
+        self.evidence += answers
+        self.weighted_correct += weight * correct
+        self.correct += correct
         self.last = max(self.last, answered_at)
 
     def mastery(self, prior_weight: float) -> Mastery:
@@ -879,6 +881,48 @@ def mastery(
     return _mastery_by(
         ((a.topic, a.correct, a.answered_at) for a in answers), now, half_life_days, prior_weight
     )
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerCount:
+    """Answers to one topic grouped (by day, say), as a database can count them."""
+
+    topic: str
+    answered_at: datetime  # the group's latest answer: it dates the whole group
+    answers: int
+    correct: int
+
+
+def mastery_from_counts(
+    counts: Iterable[AnswerCount],
+    now: datetime,
+    half_life_days: float = DEFAULT_HALF_LIFE_DAYS,
+    prior_weight: float = DEFAULT_PRIOR_WEIGHT,
+) -> dict[str, Mastery]:
+    """Estimate mastery as `mastery` does, from grouped counts instead of single answers.
+
+    The answers of a group share its date's weight, so grouping by day shifts a weight by
+    at most one day's decay (about 5% at the default two-week half life) while the work
+    grows with the days a student was active, not with how many answers they gave.
+
+    Raises:
+        ValueError: a datetime is naive, a count is negative or correct exceeds answers,
+            or the weighting is out of range.
+    """
+    _check_weighting(half_life_days, prior_weight)
+    moment = _aware(now, "now")
+    day = timedelta(days=1)
+    tallies: dict[str, _Tally] = {}
+    for group in counts:
+        if not 0 <= group.correct <= group.answers:
+            raise ValueError("counts must satisfy 0 <= correct <= answers")
+        age_days = max(0.0, (moment - _aware(group.answered_at, "answered_at")) / day)
+        tally = tallies.get(group.topic)
+        if tally is None:
+            tally = tallies[group.topic] = _Tally(group.answered_at)
+        weight = 0.5 ** (age_days / half_life_days)
+        tally.add_many(weight, group.answers, group.correct, group.answered_at)
+    return {topic: tally.mastery(prior_weight) for topic, tally in tallies.items()}
 
 
 def concept_grid(

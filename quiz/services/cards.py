@@ -223,6 +223,17 @@ def decks(session: DbSession, user: User, now: datetime) -> list[Deck]:
     return result
 
 
+def due_and_new(session: DbSession, user: User, now: datetime) -> tuple[int, int]:
+    """Cards due now across all topics, and new ones the student may start today."""
+    due = session.scalar(
+        select(func.count()).select_from(_due_query(user.id, ALL_TOPICS, now).subquery())
+    )
+    unseen = session.scalar(
+        select(func.count()).select_from(_new_questions_query(user.id, ALL_TOPICS).subquery())
+    )
+    return due or 0, min(unseen or 0, new_left_today(session, user, now))
+
+
 def next_card(session: DbSession, user: User, deck: str, now: datetime) -> NextCard | None:
     """Return the card to review now: the most overdue first, then a new one within the
     daily limit, or None when the deck is done for now."""

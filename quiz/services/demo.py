@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, insert, select
 
 from quiz.models import (
+    Assignment,
     Attempt,
     AttemptItem,
     ClassMember,
@@ -27,6 +28,7 @@ from quiz.models import (
 from quiz.services import DbSession
 
 QUESTIONS_PER_ATTEMPT = 10
+ASSIGNED_QUESTIONS = 30  # every student also takes one assigned quiz of this length
 BATCH = 20_000
 # Precomputed once: a stand-in, since demo students never log in with a password.
 DEMO_PASSWORD_HASH = "pbkdf2:sha256:600000$demo$not-a-login"
@@ -35,6 +37,7 @@ DEMO_PASSWORD_HASH = "pbkdf2:sha256:600000$demo$not-a-login"
 @dataclass(frozen=True)
 class DemoReport:
     class_id: int
+    assignment_id: int
     join_code: str
     students: int
     attempts: int
@@ -98,6 +101,22 @@ def fill(
         ],
     )
     ability = {uid: rng.gauss(0.0, 1.0) for uid in user_ids}
+    assigned = [q for q, _ in questions[:ASSIGNED_QUESTIONS]]
+    keys = dict(
+        session.execute(select(Question.id, Question.key).where(Question.id.in_(assigned))).all()
+    )
+    assignment = Assignment(
+        class_id=study_class.id,
+        title="Demo assigned quiz",
+        selection="picked",
+        question_keys=[keys[q] for q in assigned],
+        question_count=len(assigned),
+        shuffle=True,
+        opens_at=now - timedelta(days=30),
+        created_by_id=owner.id,
+    )
+    session.add(assignment)
+    session.flush()
     attempts_total = math.ceil(responses / QUESTIONS_PER_ATTEMPT)
     next_attempt = (session.scalar(select(func.max(Attempt.id))) or 0) + 1
     next_item = (session.scalar(select(func.max(AttemptItem.id))) or 0) + 1
@@ -106,9 +125,16 @@ def fill(
     response_rows: list[dict[str, object]] = []
     written = 0
     for number in range(attempts_total):
+        if written >= responses:
+            break
         user_id = user_ids[number % students]
-        size = min(QUESTIONS_PER_ATTEMPT, responses - written)
-        drawn = rng.sample(questions, min(size, len(questions)))
+        on_assignment = number < students  # each student's first attempt is the assigned quiz
+        size = min(len(assigned) if on_assignment else QUESTIONS_PER_ATTEMPT, responses - written)
+        drawn = (
+            [(q, 0) for q in assigned[:size]]
+            if on_assignment
+            else rng.sample(questions, min(size, len(questions)))
+        )
         started = now - timedelta(minutes=rng.randint(10, 120 * 24 * 60))
         score = 0.0
         attempt_id = next_attempt + number
@@ -142,8 +168,11 @@ def fill(
             {
                 "id": attempt_id,
                 "user_id": user_id,
-                "title": "Demo quiz",
+                "title": assignment.title if on_assignment else "Demo quiz",
                 "topic_slug": None,
+                "assignment_id": assignment.id if on_assignment else None,
+                "attempt_number": 1 if on_assignment else None,
+                "deadline": None,
                 "started_at": started,
                 "finished_at": started + timedelta(minutes=6),
                 "score": score,
@@ -155,7 +184,10 @@ def fill(
             _flush(session, attempt_rows, item_rows, response_rows)
     _flush(session, attempt_rows, item_rows, response_rows)
     session.commit()
-    return DemoReport(study_class.id, study_class.join_code, students, attempts_total, written)
+    attempts = session.scalar(select(func.count(Attempt.id)).where(Attempt.user_id.in_(user_ids)))
+    return DemoReport(
+        study_class.id, assignment.id, study_class.join_code, students, attempts or 0, written
+    )
 
 
 def _current_version_ids(session: DbSession) -> dict[int, int]:

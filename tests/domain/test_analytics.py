@@ -599,3 +599,27 @@ def test_mean_median() -> None:
     assert mean_median([10, 20, 60]) == (30.0, 20)
     assert mean_median(iter([10.0, 20.0])) == (15.0, 15.0)
     assert mean_median([]) == (None, None)
+
+
+def test_mastery_from_counts_matches_single_answers_when_groups_hold_one() -> None:
+    from quiz.domain.analytics import Answer, AnswerCount, mastery, mastery_from_counts
+
+    now = datetime(2026, 11, 21, 12, tzinfo=UTC)
+    singles = [
+        Answer("naming", True, now - timedelta(days=1)),
+        Answer("naming", False, now - timedelta(days=20)),
+        Answer("sites", True, now),
+    ]
+    counted = [AnswerCount(a.topic, a.answered_at, 1, int(a.correct)) for a in singles]
+    assert mastery_from_counts(counted, now) == mastery(singles, now)
+
+
+def test_mastery_from_counts_weighs_a_group_as_its_answers() -> None:
+    from quiz.domain.analytics import AnswerCount, mastery_from_counts
+
+    now = datetime(2026, 11, 21, 12, tzinfo=UTC)
+    result = mastery_from_counts([AnswerCount("naming", now, 4, 3)], now)["naming"]
+    assert result.evidence == 4 and result.correct == 3
+    assert result.score == pytest.approx((3 + 0.5) / (4 + 1))
+    with pytest.raises(ValueError):
+        mastery_from_counts([AnswerCount("naming", now, 2, 3)], now)
