@@ -18,10 +18,10 @@ from flask import (
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from sqlalchemy import select
+from werkzeug.datastructures import FileStorage
 from wtforms.fields.choices import SelectChoice
 
 from quiz.domain import bank
-from quiz.domain.bank import Problem
 from quiz.extensions import db
 from quiz.models import User
 from quiz.services import cards, catalog, review
@@ -49,6 +49,20 @@ FIELD_LINES = {
     "difficulty": 7,
 }
 MAX_CHOICES_SHOWN = 6
+
+
+class UploadTooLarge(ValueError):
+    """An upload over QUIZ_UPLOAD_MAX_BYTES; the message names the file and the limit."""
+
+
+def _read_upload(file: FileStorage, default_name: str) -> tuple[str, bytes]:
+    """Read an uploaded file, no more than one byte past the configured limit."""
+    limit = current_app.config["UPLOAD_MAX_BYTES"]
+    data = file.read(limit + 1)
+    name = file.filename or default_name
+    if len(data) > limit:
+        raise UploadTooLarge(f"{name}: upload at most {limit // 1024} KB")
+    return name, data
 
 
 def _generate_form() -> GenerateForm:
@@ -92,14 +106,10 @@ def upload() -> ResponseReturnValue:
     """Store an uploaded text as a source, then generate drafts from it."""
     form = UploadForm()
     if form.validate_on_submit():
-        file = form.upload.data
-        limit = current_app.config["UPLOAD_MAX_BYTES"]
-        data = file.read(limit + 1)
         try:
-            if len(data) > limit:
-                raise ReviewError(f"{file.filename}: upload at most {limit // 1024} KB")
-            source = review.upload_source(db.session, file.filename or "upload.txt", data)
-        except ReviewError as exc:
+            name, data = _read_upload(form.upload.data, "upload.txt")
+            source = review.upload_source(db.session, name, data)
+        except (ReviewError, UploadTooLarge) as exc:
             form.upload.errors.append(str(exc))
         else:
             _flash_report(review.generate_drafts(db.session, source.slug))
@@ -165,14 +175,10 @@ def replace_source(slug: str) -> ResponseReturnValue:
     """Replace a source's text; questions whose passage changed become stale."""
     form = ReplaceForm()
     if form.validate_on_submit():
-        file = form.upload.data
-        limit = current_app.config["UPLOAD_MAX_BYTES"]
-        data = file.read(limit + 1)
         try:
-            if len(data) > limit:
-                raise ReviewError(f"{file.filename}: upload at most {limit // 1024} KB")
-            report = review.replace_source(db.session, slug, file.filename or "upload.txt", data)
-        except ReviewError as exc:
+            name, data = _read_upload(form.upload.data, "upload.txt")
+            report = review.replace_source(db.session, slug, name, data)
+        except (ReviewError, UploadTooLarge) as exc:
             flash(str(exc), "error")
         else:
             flash(
@@ -194,15 +200,11 @@ def transfer() -> ResponseReturnValue:
     form = ImportForm()
     problems: list[str] = []
     if form.validate_on_submit():
-        file = form.upload.data
-        limit = current_app.config["UPLOAD_MAX_BYTES"]
-        data = file.read(limit + 1)
         try:
-            if len(data) > limit:
-                raise ImportRefused(
-                    [Problem(file.filename or "upload", 1, f"upload at most {limit // 1024} KB")]
-                )
-            report = import_bank_file(db.session, file.filename or "upload", data)
+            name, data = _read_upload(form.upload.data, "upload")
+            report = import_bank_file(db.session, name, data)
+        except UploadTooLarge as exc:
+            problems = [f"line 1: {exc}"]
         except ImportRefused as exc:
             problems = [f"line {p.line}: {p.message}" for p in exc.problems]
         else:
