@@ -2,13 +2,14 @@
 
 import csv
 import io
-from pathlib import Path
 
 import pytest
 import yaml
+from format_support import NOTE, fixture, question
 
+from quiz import resource_dir
 from quiz.domain.bank import BLANK, Choice, Question, SourceRef, parse_bank, validate
-from quiz.domain.bundle import Bundle, read_bundle
+from quiz.domain.bundle import Bundle
 from quiz.domain.formats.csvformat import (
     COLUMNS,
     MAX_FIELD,
@@ -18,47 +19,14 @@ from quiz.domain.formats.csvformat import (
     unguard_cell,
 )
 from quiz.domain.formats.gift import parse_gift
-from quiz.domain.sources import parse_source
 
-QUESTIONS_DIR = Path(__file__).resolve().parents[2] / "questions"
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "formats"
-NOTE = parse_source(
-    "## Sites\n\nBone is the commonest site of spread. The liver and the lungs come next.\n",
-    "sites-note",
-)
-REF = SourceRef("sites-note", "sites-03c1be", "Bone is the commonest site of spread.")
 HEADER = ",".join(COLUMNS) + "\r\n"
 ROW = "q1,short,Which site?,bone | the bones,,Because.,doc,pass,quote,sites,2,authored,draft\r\n"
-
-
-@pytest.fixture(scope="module")
-def bank() -> Bundle:
-    bundle = read_bundle(QUESTIONS_DIR)
-    assert bundle.problems == [] and bundle.questions
-    return bundle
-
-
-def fixture(name: str) -> str:
-    return (FIXTURES / name).read_text(encoding="utf-8")
 
 
 def parse(text: str) -> tuple[list[Question], list[str]]:
     questions, problems = parse_csv(text, "q.csv")
     return questions, [f"{p.line}: {p.message}" for p in problems]
-
-
-def question(**fields: object) -> Question:
-    values: dict[str, object] = {
-        "id": "q-one",
-        "type": "short",
-        "prompt": "Which site is commonest?",
-        "explanation": "Bone is.",
-        "source": REF,
-        "topics": ("sites",),
-        "answers": ("bone",),
-    }
-    values.update(fields)
-    return Question(**values)  # type: ignore[arg-type]
 
 
 def round_trip(questions: list[Question]) -> list[Question]:
@@ -74,27 +42,27 @@ def rows(text: str) -> list[list[str]]:
 # ------------------------------------------------------------------------ round trips
 
 
-def test_the_bundled_bank_survives_a_round_trip(bank: Bundle) -> None:
-    text = dump_csv(bank.questions)
-    back, problems = parse_csv(text, "bank.csv")
+def test_the_bundled_bank_survives_a_round_trip(bundle: Bundle) -> None:
+    text = dump_csv(bundle.questions)
+    back, problems = parse_csv(text, "bundle.csv")
     assert problems == []
-    assert [q.to_dict() for q in back] == [q.to_dict() for q in bank.questions]
+    assert [q.to_dict() for q in back] == [q.to_dict() for q in bundle.questions]
     assert dump_csv(back) == text
 
 
-def test_yaml_to_csv_to_yaml_gives_the_same_bank(bank: Bundle) -> None:
-    back = round_trip(bank.questions)
+def test_yaml_to_csv_to_yaml_gives_the_same_bank(bundle: Bundle) -> None:
+    back = round_trip(bundle.questions)
     yaml_text = yaml.safe_dump([q.to_dict() for q in back], sort_keys=False, allow_unicode=True)
     reread, problems = parse_bank(yaml_text, "again.yaml")
     assert problems == []
-    assert [q.to_dict() for q in reread] == [q.to_dict() for q in bank.questions]
-    assert validate(reread, bank.sources, [t.slug for t in bank.topics]) == []
+    assert [q.to_dict() for q in reread] == [q.to_dict() for q in bundle.questions]
+    assert validate(reread, bundle.sources, [t.slug for t in bundle.topics]) == []
 
 
-def test_the_export_has_the_documented_header_and_one_row_per_question(bank: Bundle) -> None:
-    table = rows(dump_csv(bank.questions))
+def test_the_export_has_the_documented_header_and_one_row_per_question(bundle: Bundle) -> None:
+    table = rows(dump_csv(bundle.questions))
     assert table[0] == list(COLUMNS)
-    assert len(table) == len(bank.questions) + 1
+    assert len(table) == len(bundle.questions) + 1
     assert all(len(row) == len(COLUMNS) for row in table)
 
 
@@ -344,8 +312,8 @@ def test_one_bad_row_in_a_thousand_refuses_the_whole_file() -> None:
 
 
 def test_a_file_in_another_format_is_refused_not_misread() -> None:
-    gift = (FIXTURES / "good.gift").read_text(encoding="utf-8")
-    yaml_text = (QUESTIONS_DIR / "basics.yaml").read_text(encoding="utf-8")
+    gift = fixture("good.gift")
+    yaml_text = (resource_dir("questions") / "basics.yaml").read_text(encoding="utf-8")
     for text in (gift, yaml_text, '[{"id": "q1"}]'):
         questions, problems = parse(text)
         assert questions == [] and len(problems) == 1

@@ -2,35 +2,17 @@
 
 import json
 import re
-from pathlib import Path
 
 import pytest
 import yaml
+from format_support import NOTE, fixture, question
 
+from quiz import resource_dir
 from quiz.domain.bank import BLANK, Choice, Question, SourceRef, parse_bank, validate
-from quiz.domain.bundle import Bundle, read_bundle
+from quiz.domain.bundle import Bundle
 from quiz.domain.formats.gift import NO_SOURCE, UNSUPPORTED, dump_gift, parse_gift
-from quiz.domain.sources import parse_source
 
-QUESTIONS_DIR = Path(__file__).resolve().parents[2] / "questions"
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "formats"
-NOTE = parse_source(
-    "## Sites\n\nBone is the commonest site of spread. The liver and the lungs come next.\n",
-    "sites-note",
-)
-REF = SourceRef("sites-note", "sites-03c1be", "Bone is the commonest site of spread.")
 META = '// quiz: {"source": {"document": "d", "passage": "p", "quote": "q"}, "topics": ["t"]}'
-
-
-@pytest.fixture(scope="module")
-def bank() -> Bundle:
-    bundle = read_bundle(QUESTIONS_DIR)
-    assert bundle.problems == [] and bundle.questions
-    return bundle
-
-
-def fixture(name: str) -> str:
-    return (FIXTURES / name).read_text(encoding="utf-8")
 
 
 def parse(text: str) -> tuple[list[Question], list[str]]:
@@ -44,20 +26,6 @@ def one(text: str) -> Question:
     return questions[0]
 
 
-def question(**fields: object) -> Question:
-    values: dict[str, object] = {
-        "id": "q-one",
-        "type": "short",
-        "prompt": "Which site is commonest?",
-        "explanation": "Bone is.",
-        "source": REF,
-        "topics": ("sites",),
-        "answers": ("bone",),
-    }
-    values.update(fields)
-    return Question(**values)  # type: ignore[arg-type]
-
-
 def round_trip(questions: list[Question]) -> list[Question]:
     back, problems = parse_gift(dump_gift(questions), "round.gift")
     assert problems == []
@@ -67,25 +35,25 @@ def round_trip(questions: list[Question]) -> list[Question]:
 # ------------------------------------------------------------------------ round trips
 
 
-def test_the_bundled_bank_survives_a_round_trip(bank: Bundle) -> None:
-    text = dump_gift(bank.questions)
-    back, problems = parse_gift(text, "bank.gift")
+def test_the_bundled_bank_survives_a_round_trip(bundle: Bundle) -> None:
+    text = dump_gift(bundle.questions)
+    back, problems = parse_gift(text, "bundle.gift")
     assert problems == []
-    assert [q.to_dict() for q in back] == [q.to_dict() for q in bank.questions]
+    assert [q.to_dict() for q in back] == [q.to_dict() for q in bundle.questions]
     assert dump_gift(back) == text  # and writing it again changes nothing
 
 
-def test_yaml_to_gift_to_yaml_gives_the_same_bank(bank: Bundle) -> None:
-    back = round_trip(bank.questions)
+def test_yaml_to_gift_to_yaml_gives_the_same_bank(bundle: Bundle) -> None:
+    back = round_trip(bundle.questions)
     yaml_text = yaml.safe_dump([q.to_dict() for q in back], sort_keys=False, allow_unicode=True)
     reread, problems = parse_bank(yaml_text, "again.yaml")
     assert problems == []
-    assert [q.to_dict() for q in reread] == [q.to_dict() for q in bank.questions]
-    assert validate(reread, bank.sources, [t.slug for t in bank.topics]) == []
+    assert [q.to_dict() for q in reread] == [q.to_dict() for q in bundle.questions]
+    assert validate(reread, bundle.sources, [t.slug for t in bundle.topics]) == []
 
 
-def test_every_type_of_the_bank_is_exported(bank: Bundle) -> None:
-    assert {q.type for q in bank.questions} == {"mcq", "multi", "truefalse", "short", "cloze"}
+def test_every_type_of_the_bank_is_exported(bundle: Bundle) -> None:
+    assert {q.type for q in bundle.questions} == {"mcq", "multi", "truefalse", "short", "cloze"}
 
 
 def test_cloze_is_written_as_gifts_missing_word_form() -> None:
@@ -453,7 +421,7 @@ def test_one_bad_question_refuses_the_whole_file() -> None:
 def test_a_file_in_another_format_is_refused_not_misread() -> None:
     csv_text = "id,type,prompt\nq1,short,What?\n"
     assert parse(csv_text)[1] == [f"1: {UNSUPPORTED} (a description: no answers in braces)"]
-    yaml_text = (QUESTIONS_DIR / "basics.yaml").read_text(encoding="utf-8")
+    yaml_text = (resource_dir("questions") / "basics.yaml").read_text(encoding="utf-8")
     questions, problems = parse(yaml_text)
     assert questions == [] and problems
 
