@@ -92,14 +92,31 @@ def run_migrations_online():
     connectable = get_engine()
 
     with connectable.connect() as connection:
-        context.configure(
-            connection=connection,
-            target_metadata=get_metadata(),
-            **conf_args
-        )
+        # SQLite batch migrations copy a table and drop the old one; with foreign keys on,
+        # that drop deletes every child row through ON DELETE CASCADE (dropping `users`
+        # would empty `responses`). The pragma only takes effect outside a transaction,
+        # so it goes straight to the driver before SQLAlchemy begins one.
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            connection.connection.driver_connection.execute("PRAGMA foreign_keys=OFF")
+        try:
+            context.configure(
+                connection=connection,
+                target_metadata=get_metadata(),
+                **conf_args
+            )
 
-        with context.begin_transaction():
-            context.run_migrations()
+            with context.begin_transaction():
+                context.run_migrations()
+            if sqlite:
+                broken = connection.connection.driver_connection.execute(
+                    "PRAGMA foreign_key_check"
+                ).fetchall()
+                if broken:
+                    raise RuntimeError(f"migration left rows without their parents: {broken[:5]}")
+        finally:
+            if sqlite:
+                connection.connection.driver_connection.execute("PRAGMA foreign_keys=ON")
 
 
 if context.is_offline_mode():

@@ -89,18 +89,21 @@ def register_extensions(app: Flask) -> None:
     with app.app_context():
         configure_sqlite(db.engine)
 
-    from quiz.services.accounts import load_user_by_session_token
+    # Pages go by the session cookie; /api/ also takes a personal bearer token.
+    from quiz.web import api_auth
 
-    login_manager.user_loader(load_user_by_session_token)
+    api_auth.register(app)
 
 
 def register_blueprints(app: Flask) -> None:
     from quiz.web import (
         admin,
+        api,
         auth,
         author,
         bank,
         cards,
+        class_reports,
         classes,
         dashboard,
         main,
@@ -108,7 +111,20 @@ def register_blueprints(app: Flask) -> None:
         study,
     )
 
-    for module in (main, auth, sources, study, cards, author, bank, admin, dashboard, classes):
+    for module in (
+        main,
+        auth,
+        sources,
+        study,
+        cards,
+        author,
+        bank,
+        admin,
+        dashboard,
+        classes,
+        class_reports,
+        api,
+    ):
         app.register_blueprint(module.bp)
 
 

@@ -34,6 +34,7 @@ def register(app: Flask) -> None:
         create_user_command,
         generate_command,
         demo_data_command,
+        rebuild_progress_command,
     )
     for command in commands:
         app.cli.add_command(command)
@@ -242,3 +243,14 @@ def demo_data_command(students: int, responses: int, seed: int) -> None:
         f"Class {report.class_id} (join code {report.join_code}): {report.students} students, "
         f"{report.attempts} attempts, {report.responses} responses."
     )
+
+
+@click.command("rebuild-progress")
+@with_appcontext
+def rebuild_progress_command() -> None:
+    """Recount every student's running progress from their answers (after bulk loads)."""
+    from quiz.services import tallies
+
+    counted = tallies.rebuild(db.session)
+    db.session.commit()
+    click.echo(f"Recounted {counted} answers.")

@@ -36,6 +36,8 @@ class User(UserMixin, db.Model):  # type: ignore[name-defined,misc]
     # Flashcard settings: FSRS's target recall (0.80-0.97) and new cards a day.
     desired_retention: Mapped[float] = mapped_column(default=0.9, server_default="0.9")
     new_cards_per_day: Mapped[int] = mapped_column(default=20, server_default="20")
+    # SHA-256 of the personal API token (shown once, never stored in the clear).
+    api_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
 
     attempts: WriteOnlyMapped[Attempt] = relationship(back_populates="user")
 
@@ -340,6 +342,49 @@ class Response(db.Model):  # type: ignore[name-defined,misc]
     answered_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     item: Mapped[AttemptItem] = relationship(back_populates="response")
+
+
+class _RecencyCounts:
+    """The stored form of `analytics.RecencyTally`: answers so far, with recency-weighted
+    sums as of the latest answer."""
+
+    answers: Mapped[int] = mapped_column(default=0)
+    correct: Mapped[int] = mapped_column(default=0)
+    weight: Mapped[float] = mapped_column(default=0.0)
+    weighted_correct: Mapped[float] = mapped_column(default=0.0)
+    # Days since 1970-01-01 UTC: a number decays without parsing a date per row.
+    last_answered_day: Mapped[float]
+    last_correct: Mapped[bool]
+
+
+class TopicProgress(_RecencyCounts, db.Model):  # type: ignore[name-defined,misc]
+    """One student's answers on one topic, kept up to date with each answer so a class
+    dashboard reads a row per student and topic instead of every answer they gave."""
+
+    __tablename__ = "topic_progress"
+    # Clustered on (user_id, topic_id) in SQLite: a class's rows are read together.
+    __table_args__ = ({"sqlite_with_rowid": False},)
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    topic_id: Mapped[int] = mapped_column(
+        ForeignKey("topics.id", ondelete="CASCADE"), primary_key=True
+    )
+
+
+class QuestionProgress(_RecencyCounts, db.Model):  # type: ignore[name-defined,misc]
+    """One student's answers to one question: missed questions and the concept map."""
+
+    __tablename__ = "question_progress"
+    __table_args__ = ({"sqlite_with_rowid": False},)
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    question_id: Mapped[int] = mapped_column(
+        ForeignKey("questions.id", ondelete="CASCADE"), primary_key=True
+    )
 
 
 class PlainCard(db.Model):  # type: ignore[name-defined,misc]

@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 from flask import Flask
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 
 from quiz import create_app
 from quiz.extensions import db
@@ -139,8 +139,8 @@ def test_apkg_export_needs_a_file(runner, tmp_path: Path) -> None:
 
 
 def test_demo_data_is_reproducible_and_feeds_item_analysis(runner, app: Flask) -> None:
-    from quiz.models import Response, StudyClass
-    from quiz.services.progress import assignment_item_analysis
+    from quiz.models import QuestionProgress, Response, StudyClass, TopicProgress
+    from quiz.services.class_progress import item_analysis
 
     result = runner.invoke(
         args=["demo-data", "--students", "12", "--responses", "600", "--seed", "7"]
@@ -150,8 +150,40 @@ def test_demo_data_is_reproducible_and_feeds_item_analysis(runner, app: Flask) -
     with app.app_context():
         study_class = db.session.scalar(select(StudyClass))
         assert len(study_class.members) == 12
-        stats = assignment_item_analysis(db.session, study_class.assignments[0].id)
+        stats = item_analysis(db.session, study_class.id, study_class.assignments[0].id)
         assert stats.attempts == 12 and len(stats.questions) == 30
+        # Choice questions carry the options picked, so choice counts fill in.
+        assert any(q.choice_responses for q in stats.questions.values())
+        # The running tallies count every answer, as live answers would.
+        counted = db.session.scalar(select(func.sum(QuestionProgress.answers)))
+        assert counted == 600
+        assert db.session.scalar(select(func.count()).select_from(TopicProgress)) > 12
+        before = sorted(
+            db.session.execute(
+                select(
+                    TopicProgress.user_id,
+                    TopicProgress.topic_id,
+                    TopicProgress.answers,
+                    TopicProgress.weight,
+                )
+            ).all()
+        )
+        db.session.execute(delete(TopicProgress))
+        db.session.commit()
+    rebuilt = runner.invoke(args=["rebuild-progress"])
+    assert rebuilt.exit_code == 0 and "Recounted 600 answers." in rebuilt.output
+    with app.app_context():
+        after = sorted(
+            db.session.execute(
+                select(
+                    TopicProgress.user_id,
+                    TopicProgress.topic_id,
+                    TopicProgress.answers,
+                    TopicProgress.weight,
+                )
+            ).all()
+        )
+        assert after == before
         first = sorted(db.session.scalars(select(Response.correct).order_by(Response.id)))
     again = runner.invoke(
         args=["demo-data", "--students", "12", "--responses", "600", "--seed", "7"]

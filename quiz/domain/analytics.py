@@ -30,7 +30,7 @@ from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from enum import StrEnum
-from typing import Any, NamedTuple, TypeVar
+from typing import Any, Generic, NamedTuple, TypeVar
 
 K = TypeVar("K", bound=Hashable)
 
@@ -801,13 +801,11 @@ class _Tally:
         self.last = first
 
     def add(self, weight: float, correct: bool, answered_at: datetime) -> None:
-        self.add_many(weight, 1, 1 if correct else 0, answered_at)
-
-    def add_many(self, weight: float, answers: int, correct: int, answered_at: datetime) -> None:
-        self.weight_sum += weight * answers
-        self.evidence += answers
-        self.weighted_correct += weight * correct
-        self.correct += correct
+        self.weight_sum += weight
+        self.evidence += 1
+        if correct:
+            self.weighted_correct += weight
+            self.correct += 1
         self.last = max(self.last, answered_at)
 
     def mastery(self, prior_weight: float) -> Mastery:
@@ -883,46 +881,189 @@ def mastery(
     )
 
 
-@dataclass(frozen=True, slots=True)
-class AnswerCount:
-    """Answers to one topic grouped (by day, say), as a database can count them."""
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_DAY = timedelta(days=1)
 
-    topic: str
-    answered_at: datetime  # the group's latest answer: it dates the whole group
+
+def epoch_days(moment: datetime) -> float:
+    """Return a time as days since 1970-01-01 UTC; a naive time is taken as UTC."""
+    aware = moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+    return (aware - _EPOCH) / _DAY
+
+
+def from_epoch_days(days: float) -> datetime:
+    """Return the UTC time `days` after 1970-01-01 (the inverse of `epoch_days`)."""
+    return _EPOCH + timedelta(days=days)
+
+
+class RecencyTally:
+    """A running, recency-weighted count of answers that can be stored and updated in place.
+
+    It keeps the weighted sums as of the latest answer; adding an answer decays them to its
+    time, and reading them decays them to `now`. Decay is multiplicative, so this gives
+    exactly what `mastery` computes from every answer, while a database keeps one row per
+    student and topic instead of re-reading their answers. Times are kept as days since the
+    Unix epoch (`epoch_days`): plain numbers are what a dashboard reading thousands of rows
+    can decay fastest.
+    """
+
+    __slots__ = (
+        "answers",
+        "correct",
+        "half_life_days",
+        "last_answered_day",
+        "last_correct",
+        "weight",
+        "weighted_correct",
+    )
+
+    def __init__(
+        self,
+        answers: int = 0,
+        correct: int = 0,
+        weight: float = 0.0,
+        weighted_correct: float = 0.0,
+        last_answered_day: float | None = None,
+        last_correct: bool = False,
+        half_life_days: float = DEFAULT_HALF_LIFE_DAYS,
+    ) -> None:
+        _check_weighting(half_life_days, 0.0)
+        if not 0 <= correct <= answers:
+            raise ValueError("counts must satisfy 0 <= correct <= answers")
+        if answers and last_answered_day is None:
+            raise ValueError("a tally with answers needs last_answered_day")
+        self.answers = answers
+        self.correct = correct
+        self.weight = weight
+        self.weighted_correct = weighted_correct
+        self.last_answered_day = last_answered_day
+        self.last_correct = last_correct
+        self.half_life_days = half_life_days
+
+    @property
+    def last_answered_at(self) -> datetime | None:
+        """Return when the latest answer was given (UTC), or None before any."""
+        day = self.last_answered_day
+        return None if day is None else from_epoch_days(day)
+
+    def add(self, correct: bool, answered_at: datetime) -> None:
+        """Count one answer; answers may arrive in any order."""
+        if not isinstance(correct, bool):
+            raise TypeError("correct must be True or False")
+        day = epoch_days(_aware(answered_at, "answered_at"))
+        mark = 1.0 if correct else 0.0
+        last = self.last_answered_day
+        if last is None or day >= last:
+            factor = 1.0 if last is None else 0.5 ** ((day - last) / self.half_life_days)
+            self.weight = self.weight * factor + 1.0
+            self.weighted_correct = self.weighted_correct * factor + mark
+            self.last_answered_day = day
+            self.last_correct = correct
+        else:  # an older answer arriving late weighs what it would have at the latest one
+            weight = 0.5 ** ((last - day) / self.half_life_days)
+            self.weight += weight
+            self.weighted_correct += weight * mark
+        self.answers += 1
+        self.correct += 1 if correct else 0
+
+    def stored(self, key: K) -> StoredTally[K]:
+        """Return the tally as a stored row under `key`, for `masteries_from_stored`."""
+        if self.last_answered_day is None:
+            raise ValueError("a tally without answers has no stored form")
+        return StoredTally(
+            key,
+            self.answers,
+            self.correct,
+            self.weight,
+            self.weighted_correct,
+            self.last_answered_day,
+            self.half_life_days,
+        )
+
+    def mastery(self, now: datetime, prior_weight: float = DEFAULT_PRIOR_WEIGHT) -> Mastery | None:
+        """Return the mastery as of `now`, or None before any answer."""
+        return combined_mastery([self], now, prior_weight)
+
+
+class StoredTally(NamedTuple, Generic[K]):
+    """A `RecencyTally` as a database row holds it, under the key it is reported by."""
+
+    key: K
     answers: int
     correct: int
+    weight: float
+    weighted_correct: float
+    last_answered_day: float
+    half_life_days: float = DEFAULT_HALF_LIFE_DAYS
 
 
-def mastery_from_counts(
-    counts: Iterable[AnswerCount],
+def masteries_from_stored(
+    rows: Iterable[StoredTally[K] | tuple[Any, ...]],
     now: datetime,
-    half_life_days: float = DEFAULT_HALF_LIFE_DAYS,
     prior_weight: float = DEFAULT_PRIOR_WEIGHT,
-) -> dict[str, Mastery]:
-    """Estimate mastery as `mastery` does, from grouped counts instead of single answers.
+) -> dict[K, Mastery]:
+    """Return the mastery per key of stored tallies, rows with the same key taken together.
 
-    The answers of a group share its date's weight, so grouping by day shifts a weight by
-    at most one day's decay (about 5% at the default two-week half life) while the work
-    grows with the days a student was active, not with how many answers they gave.
+    This is the read side of `RecencyTally`, kept to plain arithmetic per row: a class
+    dashboard reads tens of thousands of rows (students × topics, students × questions).
+    Rows may be plain tuples in `StoredTally`'s field order. A row dated after `now` (clock
+    skew) decays by nothing rather than growing.
 
     Raises:
-        ValueError: a datetime is naive, a count is negative or correct exceeds answers,
-            or the weighting is out of range.
+        ValueError: prior_weight is negative, or `now` is naive.
     """
-    _check_weighting(half_life_days, prior_weight)
-    moment = _aware(now, "now")
-    day = timedelta(days=1)
-    tallies: dict[str, _Tally] = {}
-    for group in counts:
-        if not 0 <= group.correct <= group.answers:
-            raise ValueError("counts must satisfy 0 <= correct <= answers")
-        age_days = max(0.0, (moment - _aware(group.answered_at, "answered_at")) / day)
-        tally = tallies.get(group.topic)
-        if tally is None:
-            tally = tallies[group.topic] = _Tally(group.answered_at)
-        weight = 0.5 ** (age_days / half_life_days)
-        tally.add_many(weight, group.answers, group.correct, group.answered_at)
-    return {topic: tally.mastery(prior_weight) for topic, tally in tallies.items()}
+    _check_weighting(DEFAULT_HALF_LIFE_DAYS, prior_weight)
+    today = epoch_days(_aware(now, "now"))
+    sums: dict[K, list[Any]] = {}
+    for row in rows:
+        key, answers, correct, weight, weighted_correct, last = row[:6]
+        half_life = row[6] if len(row) > 6 else DEFAULT_HALF_LIFE_DAYS
+        factor = 0.5 ** ((today - last) / half_life) if today > last else 1.0
+        found = sums.get(key)
+        if found is None:
+            sums[key] = [weight * factor, weighted_correct * factor, answers, correct, last]
+        else:
+            found[0] += weight * factor
+            found[1] += weighted_correct * factor
+            found[2] += answers
+            found[3] += correct
+            found[4] = max(found[4], last)
+    masteries = {}
+    for key, (weight, weighted_correct, answers, correct, last) in sums.items():
+        if not answers:
+            continue
+        denominator = weight + prior_weight
+        score = (
+            (weighted_correct + prior_weight * PRIOR_MASTERY) / denominator
+            if denominator > 0
+            else PRIOR_MASTERY
+        )
+        masteries[key] = Mastery(score, answers, correct, weight, from_epoch_days(last))
+    return masteries
+
+
+def combined_mastery(
+    tallies: Iterable[RecencyTally], now: datetime, prior_weight: float = DEFAULT_PRIOR_WEIGHT
+) -> Mastery | None:
+    """Return the mastery of several tallies' answers taken together (several questions of
+    one concept, say), or None when none has an answer.
+
+    Raises:
+        ValueError: prior_weight is negative, or `now` is naive.
+    """
+    stored: list[StoredTally[int]] = [tally.stored(0) for tally in tallies if tally.answers]
+    found: dict[int, Mastery] = masteries_from_stored(stored, now, prior_weight)
+    return found.get(0)
+
+
+def mean_mastery(masteries: Iterable[Mastery | None]) -> tuple[float | None, int]:
+    """Return the mean score of the masteries that exist, and how many there were.
+
+    A class's mastery of a topic is the mean of its students' masteries, so that each
+    student counts once however much they practised.
+    """
+    scores = [m.score for m in masteries if m is not None]
+    return (math.fsum(scores) / len(scores) if scores else None), len(scores)
 
 
 def concept_grid(

@@ -29,11 +29,13 @@ from quiz.models import (
     User,
     question_topics,
 )
-from quiz.services import DbSession
+from quiz.services import DbSession, tallies
 from quiz.services.cards import record_quiz_answer, weakest_questions
 from quiz.services.catalog import known_words
 
 MAX_LENGTH = 50
+MAX_QUIZ_TOPICS = 8
+TOPIC_SLUG_LENGTH = 80  # Attempt.topic_slug's width, which a set of topics must fit
 MAX_TYPED_ANSWER = 300
 
 
@@ -113,17 +115,26 @@ class Outcome:
 def start_attempt(
     session: DbSession, user_id: int, topic_slug: str | None, length: int, rng: random.Random
 ) -> Attempt:
-    """Draw `length` approved questions (of one topic, or mixed) into a new attempt."""
+    """Draw `length` approved questions (of one topic, several joined by "+", or mixed)
+    into a new attempt."""
     if not 1 <= length <= MAX_LENGTH:
         raise QuizError(f"Choose between 1 and {MAX_LENGTH} questions.")
     query = select(Question.id).where(Question.status == "approved", Question.stale.is_(False))
     title = "Mixed quiz"
     if topic_slug:
-        topic = session.scalar(select(Topic).where(Topic.slug == topic_slug))
-        if topic is None:
+        slugs = topic_slug.split("+")
+        topics = {t.slug: t for t in session.scalars(select(Topic).where(Topic.slug.in_(slugs)))}
+        too_many = len(slugs) > MAX_QUIZ_TOPICS or len(topic_slug) > TOPIC_SLUG_LENGTH
+        if too_many or any(slug not in topics for slug in slugs):
             raise QuizError("That topic does not exist.")
-        title = topic.title
-        query = query.join(question_topics).where(question_topics.c.topic_id == topic.id)
+        title = ", ".join(topics[slug].title for slug in slugs)
+        query = query.where(
+            Question.id.in_(
+                select(question_topics.c.question_id).where(
+                    question_topics.c.topic_id.in_([t.id for t in topics.values()])
+                )
+            )
+        )
     candidates = sorted(session.scalars(query))
     if not candidates:
         raise QuizError("There are no questions on that topic yet.")
@@ -408,6 +419,7 @@ def submit_answer(
             answer=response if not isinstance(response, int) else [response],
             correct=verdict.correct,
             score=verdict.score,
+            answered_at=as_db_time(now),
         )
     )
     try:
@@ -418,6 +430,7 @@ def submit_answer(
     user = session.get(User, user_id)
     assert user is not None
     record_quiz_answer(session, user, item.version.question_id, verdict.correct, now)
+    tallies.record_answer(session, user_id, item.version.question_id, verdict.correct, now)
     _finish_if_complete(session, attempt, now)
     session.commit()
     return verdict

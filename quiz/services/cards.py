@@ -29,6 +29,17 @@ from quiz.models import (
 from quiz.services import DbSession
 
 ALL_TOPICS = "all"
+# A deck of several topics names them joined by "+" ("naming+sites"): the dashboard's
+# "practise my weakest topics" session.
+TOPIC_JOIN = "+"
+MAX_DECK_TOPICS = 8
+
+
+def deck_slugs(deck: str) -> list[str]:
+    """Return the topic slugs a deck name stands for."""
+    return deck.split(TOPIC_JOIN)
+
+
 # Learning steps are minutes long; like Anki, show them a little early rather than
 # ending a session while a card is about to come back.
 LEARN_AHEAD = timedelta(minutes=20)
@@ -119,9 +130,11 @@ def store_state(card: Card, state: fsrs.CardState) -> None:
 def _topic_filter(query: Select, deck: str, question_column: object) -> Select:  # type: ignore[type-arg]
     if deck == ALL_TOPICS:
         return query
-    topic_ids = select(Topic.id).where(Topic.slug == deck).scalar_subquery()
-    in_topic = select(question_topics.c.question_id).where(question_topics.c.topic_id == topic_ids)
-    plain_in_topic = select(PlainCard.id).where(PlainCard.topic_id == topic_ids)
+    topic_ids = select(Topic.id).where(Topic.slug.in_(deck_slugs(deck)))
+    in_topic = select(question_topics.c.question_id).where(
+        question_topics.c.topic_id.in_(topic_ids)
+    )
+    plain_in_topic = select(PlainCard.id).where(PlainCard.topic_id.in_(topic_ids))
     return query.where(
         or_(
             question_column.in_(in_topic),  # type: ignore[attr-defined]
@@ -134,10 +147,13 @@ def check_deck(session: DbSession, deck: str) -> str:
     """Return the deck's title, or raise CardError for an unknown deck."""
     if deck == ALL_TOPICS:
         return "All topics"
-    title = session.scalar(select(Topic.title).where(Topic.slug == deck))
-    if title is None:
+    slugs = deck_slugs(deck)
+    titles = dict(
+        session.execute(select(Topic.slug, Topic.title).where(Topic.slug.in_(slugs))).all()
+    )
+    if not slugs or len(slugs) > MAX_DECK_TOPICS or any(slug not in titles for slug in slugs):
         raise CardError("That deck does not exist.")
-    return title
+    return ", ".join(titles[slug] for slug in slugs)
 
 
 def new_left_today(session: DbSession, user: User, now: datetime) -> int:
@@ -171,10 +187,12 @@ def _new_questions_query(user_id: int, deck: str) -> Select:  # type: ignore[typ
         Question.status == "approved", Question.stale.is_(False), Question.id.not_in(seen)
     )
     if deck != ALL_TOPICS:
-        topic_ids = select(Topic.id).where(Topic.slug == deck).scalar_subquery()
+        topic_ids = select(Topic.id).where(Topic.slug.in_(deck_slugs(deck)))
         query = query.where(
             Question.id.in_(
-                select(question_topics.c.question_id).where(question_topics.c.topic_id == topic_ids)
+                select(question_topics.c.question_id).where(
+                    question_topics.c.topic_id.in_(topic_ids)
+                )
             )
         )
     return query
@@ -186,7 +204,9 @@ def _new_plain_query(user_id: int, deck: str) -> Select:  # type: ignore[type-ar
     )
     query = select(PlainCard.id).where(PlainCard.id.not_in(seen))
     if deck != ALL_TOPICS:
-        query = query.join(Topic, Topic.id == PlainCard.topic_id).where(Topic.slug == deck)
+        query = query.join(Topic, Topic.id == PlainCard.topic_id).where(
+            Topic.slug.in_(deck_slugs(deck))
+        )
     return query
 
 

@@ -21,11 +21,12 @@ from quiz.models import (
     AttemptItem,
     ClassMember,
     Question,
+    QuestionVersion,
     Response,
     StudyClass,
     User,
 )
-from quiz.services import DbSession
+from quiz.services import DbSession, tallies
 
 QUESTIONS_PER_ATTEMPT = 10
 ASSIGNED_QUESTIONS = 30  # every student also takes one assigned quiz of this length
@@ -64,7 +65,7 @@ def fill(
     )
     if not questions:
         raise ValueError("load the bank first (quiz init): there is nothing to answer")
-    version_ids = _current_version_ids(session)
+    versions = _current_versions(session)
     difficulty = {qid: rng.gauss(-0.8, 1.0) for qid, _ in questions}
     run = session.scalar(select(func.count(StudyClass.id))) or 0
     owner = User(
@@ -147,8 +148,8 @@ def fill(
                     "id": next_item,
                     "attempt_id": attempt_id,
                     "position": position,
-                    "question_version_id": version_ids[question_id],
-                    "choice_order": [],
+                    "question_version_id": versions[question_id].id,
+                    "choice_order": list(range(len(versions[question_id].choices))),
                 }
             )
             response_rows.append(
@@ -156,7 +157,7 @@ def fill(
                     "attempt_item_id": next_item,
                     "user_id": user_id,
                     "question_id": question_id,
-                    "answer": "demo",
+                    "answer": _answer(versions[question_id], correct, rng),
                     "correct": correct,
                     "score": 1.0 if correct else 0.0,
                     "answered_at": started + timedelta(seconds=30 * position),
@@ -183,6 +184,7 @@ def fill(
         if len(response_rows) >= BATCH:
             _flush(session, attempt_rows, item_rows, response_rows)
     _flush(session, attempt_rows, item_rows, response_rows)
+    tallies.rebuild(session, user_ids)
     session.commit()
     attempts = session.scalar(select(func.count(Attempt.id)).where(Attempt.user_id.in_(user_ids)))
     return DemoReport(
@@ -190,17 +192,28 @@ def fill(
     )
 
 
-def _current_version_ids(session: DbSession) -> dict[int, int]:
-    from quiz.models import QuestionVersion
-
+def _current_versions(session: DbSession) -> dict[int, QuestionVersion]:
     rows = session.execute(
-        select(Question.id, QuestionVersion.id).join(
+        select(Question.id, QuestionVersion).join(
             QuestionVersion,
             (QuestionVersion.question_id == Question.id)
             & (QuestionVersion.number == Question.current_number),
         )
     )
-    return {question_id: version_id for question_id, version_id in rows}
+    return {question_id: version for question_id, version in rows}
+
+
+def _answer(version: QuestionVersion, correct: bool, rng: random.Random) -> object:
+    """Return an answer as the app stores it: choice indexes, or the typed text."""
+    if not version.choices:
+        return version.answers[0] if correct and version.answers else "not sure"
+    right = [i for i, choice in enumerate(version.choices) if choice["correct"]]
+    wrong = [i for i in range(len(version.choices)) if i not in right]
+    if correct or not wrong:
+        return right
+    if version.type == "multi":  # a near miss: one wrong option ticked as well
+        return sorted([*right, rng.choice(wrong)])
+    return [rng.choice(wrong)]
 
 
 def _flush(

@@ -3,24 +3,26 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
-from sqlalchemy import case, func, select
+from sqlalchemy import Select, func, select
 
 from quiz.domain import analytics
 from quiz.models import (
     Attempt,
-    AttemptItem,
     Question,
+    QuestionProgress,
     QuestionVersion,
     Response,
     ReviewLog,
     Topic,
+    TopicProgress,
     User,
 )
-from quiz.models import question_topics as qt
-from quiz.services import DbSession
+from quiz.services import DbSession, tallies
 from quiz.services.cards import due_and_new
 
 # "lung cancer metastatic to the bones": the naming answers give the concept map its cells.
@@ -56,6 +58,7 @@ class StudentDashboard:
     concept: dict[tuple[str, str], analytics.Mastery]
     primaries: list[str]
     sites: list[str]
+    asked: frozenset[tuple[str, str]]
     answers: int
 
 
@@ -74,25 +77,7 @@ def student_dashboard(session: DbSession, user: User, now: datetime) -> StudentD
         )
         if a.finished_at is not None
     ]
-    # Grouped per topic and day in SQL: the work follows the days a student was active,
-    # not the number of answers they gave.
-    day = func.date(Response.answered_at)
-    groups = session.execute(
-        select(
-            Topic.slug,
-            func.max(Response.answered_at),
-            func.count(),
-            func.sum(case((Response.correct, 1), else_=0)),
-        )
-        .join(qt, qt.c.question_id == Response.question_id)
-        .join(Topic, Topic.id == qt.c.topic_id)
-        .where(Response.user_id == user.id)
-        .group_by(Topic.slug, day)
-    ).all()
-    by_topic = analytics.mastery_from_counts(
-        (analytics.AnswerCount(slug, _utc(last), n, int(right)) for slug, last, n, right in groups),
-        now,
-    )
+    by_topic = topic_masteries(session, [user.id], now).get(user.id, {})
     topics = [
         TopicMastery(t.slug, t.title, by_topic.get(t.slug))
         for t in session.scalars(select(Topic).order_by(Topic.position))
@@ -107,7 +92,7 @@ def student_dashboard(session: DbSession, user: User, now: datetime) -> StudentD
         for offset in range(CALENDAR_WEEKS * 7)
     ]
     cards_due, cards_new = due_and_new(session, user, now)
-    concept, primaries, sites = _concept_map(session, user, now)
+    concept_map = concept_masteries(session, [user.id], now)
     return StudentDashboard(
         scores=scores,
         topics=topics,
@@ -116,9 +101,10 @@ def student_dashboard(session: DbSession, user: User, now: datetime) -> StudentD
         streak=analytics.streak(per_day, today),
         cards_due=cards_due,
         cards_new=cards_new,
-        concept=concept,
-        primaries=primaries,
-        sites=sites,
+        concept=concept_map.cells.get(user.id, {}),
+        primaries=concept_map.primaries,
+        sites=concept_map.sites,
+        asked=concept_map.asked,
         answers=session.scalar(select(func.count(Response.id)).where(Response.user_id == user.id))
         or 0,
     )
@@ -139,10 +125,39 @@ def _activity_per_day(session: DbSession, user: User) -> dict[date, int]:
     return per_day
 
 
-def _concept_map(
-    session: DbSession, user: User, now: datetime
-) -> tuple[dict[tuple[str, str], analytics.Mastery], list[str], list[str]]:
-    """Mastery per (primary cancer, site), from the typed naming questions answered."""
+UserIds = Sequence[int] | Select[Any]
+
+
+def topic_masteries(
+    session: DbSession, user_ids: UserIds, now: datetime
+) -> dict[int, dict[str, analytics.Mastery]]:
+    """Return each student's mastery per topic slug, from the running tallies."""
+    rows = session.execute(
+        select(TopicProgress.user_id, Topic.slug, *tallies.stored_columns(TopicProgress))
+        .join(Topic, Topic.id == TopicProgress.topic_id)
+        .where(TopicProgress.user_id.in_(user_ids))
+    )
+    result: dict[int, dict[str, analytics.Mastery]] = {}
+    found: dict[tuple[int, str], analytics.Mastery] = analytics.masteries_from_stored(
+        (((user_id, slug), *stored) for user_id, slug, *stored in rows), now
+    )
+    for (user_id, slug), mastery in found.items():
+        result.setdefault(user_id, {})[slug] = mastery
+    return result
+
+
+@dataclass(frozen=True)
+class ConceptMap:
+    """Mastery per (primary cancer, metastatic site), per student."""
+
+    cells: dict[int, dict[tuple[str, str], analytics.Mastery]]
+    primaries: list[str]
+    sites: list[str]
+    asked: frozenset[tuple[str, str]]  # the pairs a naming question asks about
+
+
+def naming_cells(session: DbSession) -> dict[int, tuple[str, str]]:
+    """Return the (primary, site) each approved typed naming question asks about, by id."""
     cells: dict[int, tuple[str, str]] = {}
     for question_id, accepted in session.execute(
         select(Question.id, QuestionVersion.answers)
@@ -155,37 +170,29 @@ def _concept_map(
     ):
         match = _NAMING.match(accepted[0]) if accepted else None
         if match:
-            primary = match["primary"].strip().lower()
-            cells[question_id] = (primary, match["site"].strip().lower())
-    answered = [
-        analytics.ConceptAnswer(*cells[question_id], correct, _utc(at))
-        for question_id, correct, at in session.execute(
-            select(Response.question_id, Response.correct, Response.answered_at).where(
-                Response.user_id == user.id, Response.question_id.in_(cells)
-            )
-        )
-    ]
-    grid = analytics.concept_grid(answered, now)
-    primaries = sorted({p for p, _ in cells.values()})
-    sites = sorted({s for _, s in cells.values()})
-    return grid, primaries, sites
+            cells[question_id] = (match["primary"].strip().lower(), match["site"].strip().lower())
+    return cells
 
 
-def assignment_item_analysis(session: DbSession, assignment_id: int) -> analytics.QuizStatistics:
-    """Moodle-style item statistics over the finished attempts of one assigned quiz.
-
-    Every question of an attempt counts, unanswered ones as 0, as Moodle does; the rows
-    come ordered by attempt so the domain holds one attempt in memory at a time.
-    """
+def concept_masteries(session: DbSession, user_ids: UserIds, now: datetime) -> ConceptMap:
+    """Return each student's concept map, from their tallies on the naming questions."""
+    cells = naming_cells(session)
     rows = session.execute(
-        select(AttemptItem.attempt_id, Question.key, func.coalesce(Response.score, 0.0))
-        .join(Attempt, Attempt.id == AttemptItem.attempt_id)
-        .join(QuestionVersion, QuestionVersion.id == AttemptItem.question_version_id)
-        .join(Question, Question.id == QuestionVersion.question_id)
-        .outerjoin(Response, Response.attempt_item_id == AttemptItem.id)
-        .where(Attempt.assignment_id == assignment_id, Attempt.finished_at.is_not(None))
-        .order_by(AttemptItem.attempt_id)
+        select(
+            QuestionProgress.user_id,
+            QuestionProgress.question_id,
+            *tallies.stored_columns(QuestionProgress),
+        ).where(QuestionProgress.user_id.in_(user_ids), QuestionProgress.question_id.in_(cells))
     )
-    return analytics.item_statistics(
-        analytics.ItemResponse(attempt_id, key, float(score)) for attempt_id, key, score in rows
+    found: dict[tuple[int, tuple[str, str]], analytics.Mastery] = analytics.masteries_from_stored(
+        (((user_id, cells[question_id]), *stored) for user_id, question_id, *stored in rows), now
+    )
+    maps: dict[int, dict[tuple[str, str], analytics.Mastery]] = {}
+    for (user_id, cell), mastery in found.items():
+        maps.setdefault(user_id, {})[cell] = mastery
+    return ConceptMap(
+        maps,
+        sorted({p for p, _ in cells.values()}),
+        sorted({s for _, s in cells.values()}),
+        frozenset(cells.values()),
     )

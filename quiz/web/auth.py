@@ -1,4 +1,4 @@
-"""Register, log in and log out."""
+"""Register, log in and log out; a personal API token for the JSON API."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from flask import (
     Blueprint,
     current_app,
     flash,
+    make_response,
     redirect,
     render_template,
     request,
@@ -26,6 +27,7 @@ from quiz.services.accounts import (
     create_user,
     end_all_sessions,
 )
+from quiz.services.api_tokens import has_api_token, issue_api_token, revoke_api_token
 from quiz.web.forms import EmptyForm, LoginForm, RegisterForm
 
 bp = Blueprint("auth", __name__)
@@ -112,3 +114,38 @@ def logout() -> ResponseReturnValue:
         session.clear()
         flash("You are logged out.", "info")
     return redirect(url_for("main.index"))
+
+
+@bp.route("/account/api-token", methods=["GET", "POST"])
+@login_required
+def api_token() -> ResponseReturnValue:
+    """Show whether I have an API token; POST makes a new one, replacing the old, and
+    shows it this once (only its SHA-256 is kept)."""
+    user = current_user._get_current_object()
+    form = EmptyForm()
+    token = None
+    if form.validate_on_submit():
+        token = issue_api_token(db.session, user)
+    response = make_response(
+        render_template(
+            "auth/api_token.html",
+            form=form,
+            revoke_form=EmptyForm(prefix="revoke"),
+            token=token,
+            has_token=has_api_token(user),
+            example_url=url_for("api.my_progress", _external=True),
+        )
+    )
+    # The page may hold the token in the clear: keep it out of every cache.
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.route("/account/api-token/revoke", methods=["POST"])
+@login_required
+def revoke_token() -> ResponseReturnValue:
+    """Revoke my API token: it stops working at once."""
+    if EmptyForm(prefix="revoke").validate_on_submit():
+        revoke_api_token(db.session, current_user._get_current_object())
+        flash("Your API token is revoked: it no longer works.", "info")
+    return redirect(url_for("auth.api_token"))

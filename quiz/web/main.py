@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from flask import Blueprint, current_app, render_template, send_from_directory
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
@@ -41,4 +41,12 @@ def index() -> ResponseReturnValue:
         sources=catalog.list_sources(db.session),
         decks=decks,
         assigned=assigned,
+    )
+
+
+@bp.route("/favicon.ico")
+def favicon() -> ResponseReturnValue:
+    """Serve the icon where browsers look for it unasked (on JSON and file responses)."""
+    return send_from_directory(
+        current_app.static_folder or "static", "favicon.svg", mimetype="image/svg+xml"
     )

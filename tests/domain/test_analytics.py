@@ -601,25 +601,85 @@ def test_mean_median() -> None:
     assert mean_median([]) == (None, None)
 
 
-def test_mastery_from_counts_matches_single_answers_when_groups_hold_one() -> None:
-    from quiz.domain.analytics import Answer, AnswerCount, mastery, mastery_from_counts
+_MS = timedelta(milliseconds=1)  # stored as float days: exact to well under a millisecond
+
+
+def test_recency_tally_by_hand() -> None:
+    from quiz.domain.analytics import RecencyTally
 
     now = datetime(2026, 11, 21, 12, tzinfo=UTC)
-    singles = [
-        Answer("naming", True, now - timedelta(days=1)),
-        Answer("naming", False, now - timedelta(days=20)),
-        Answer("sites", True, now),
+    tally = RecencyTally()
+    assert tally.mastery(now) is None
+    tally.add(False, now - timedelta(days=14))  # one half life old: weighs 1/2
+    tally.add(True, now)
+    result = tally.mastery(now)
+    assert result is not None
+    assert (result.evidence, result.correct) == (2, 1)
+    assert result.weight_sum == pytest.approx(1.5)
+    # (1 right × 1 + prior 1 × 0.5) ÷ (1.5 + 1)
+    assert result.score == pytest.approx(1.5 / 2.5)
+    # Two weeks later both weights halve: (0.5 + 0.5) ÷ (0.75 + 1).
+    later = tally.mastery(now + timedelta(days=14))
+    assert later is not None and later.score == pytest.approx(1.0 / 1.75)
+    assert tally.last_correct is True
+    assert tally.last_answered_at == pytest.approx(now, abs=_MS)
+
+
+def test_recency_tally_matches_mastery_whatever_the_order() -> None:
+    from quiz.domain.analytics import Answer, RecencyTally, mastery
+
+    now = datetime(2026, 11, 21, 12, tzinfo=UTC)
+    answers = [
+        Answer("naming", correct, now - timedelta(hours=hours))
+        for correct, hours in [(True, 5), (False, 400), (True, 30), (False, 2), (True, 900)]
     ]
-    counted = [AnswerCount(a.topic, a.answered_at, 1, int(a.correct)) for a in singles]
-    assert mastery_from_counts(counted, now) == mastery(singles, now)
+    expected = mastery(answers, now)["naming"]
+    for order in (answers, answers[::-1], sorted(answers, key=lambda a: a.correct)):
+        tally = RecencyTally()
+        for answer in order:
+            tally.add(answer.correct, answer.answered_at)
+        got = tally.mastery(now)
+        assert got is not None
+        assert got.score == pytest.approx(expected.score, rel=1e-12)
+        assert got.weight_sum == pytest.approx(expected.weight_sum, rel=1e-12)
+        assert (got.evidence, got.correct) == (expected.evidence, expected.correct)
+        assert got.last_answered_at == pytest.approx(expected.last_answered_at, abs=_MS)
+        assert tally.last_correct is False  # the latest answer (2 hours ago) was wrong
 
 
-def test_mastery_from_counts_weighs_a_group_as_its_answers() -> None:
-    from quiz.domain.analytics import AnswerCount, mastery_from_counts
+def test_recency_tally_round_trips_through_its_stored_fields() -> None:
+    from quiz.domain.analytics import RecencyTally
 
     now = datetime(2026, 11, 21, 12, tzinfo=UTC)
-    result = mastery_from_counts([AnswerCount("naming", now, 4, 3)], now)["naming"]
-    assert result.evidence == 4 and result.correct == 3
-    assert result.score == pytest.approx((3 + 0.5) / (4 + 1))
+    tally = RecencyTally()
+    tally.add(True, now - timedelta(days=3))
+    stored = RecencyTally(
+        tally.answers,
+        tally.correct,
+        tally.weight,
+        tally.weighted_correct,
+        tally.last_answered_day,
+        tally.last_correct,
+    )
+    stored.add(False, now)
+    tally.add(False, now)
+    assert stored.mastery(now) == tally.mastery(now)
     with pytest.raises(ValueError):
-        mastery_from_counts([AnswerCount("naming", now, 2, 3)], now)
+        RecencyTally(answers=2, correct=3)
+    with pytest.raises(ValueError):
+        RecencyTally(answers=1, correct=1)  # answers but no dates
+
+
+def test_combined_and_mean_mastery() -> None:
+    from quiz.domain.analytics import RecencyTally, combined_mastery, mean_mastery
+
+    now = datetime(2026, 11, 21, 12, tzinfo=UTC)
+    right, wrong, empty = RecencyTally(), RecencyTally(), RecencyTally()
+    right.add(True, now)
+    wrong.add(False, now)
+    both = combined_mastery([right, wrong, empty], now)
+    assert both is not None and both.evidence == 2 and both.score == pytest.approx(0.5)
+    assert combined_mastery([empty], now) is None
+    one, other = right.mastery(now), wrong.mastery(now)
+    assert mean_mastery([one, None, other]) == (pytest.approx(0.5), 2)
+    assert mean_mastery([None]) == (None, 0)

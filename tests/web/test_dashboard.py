@@ -8,10 +8,12 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 
-def take_naming_quiz(client: FlaskClient, right: bool) -> None:
-    response = client.post("/quiz", data={"topic": "naming", "length": 5})
+def take_naming_quiz(
+    client: FlaskClient, right: bool, topic: str = "naming", length: int = 5
+) -> None:
+    response = client.post("/quiz", data={"topic": topic, "length": length})
     attempt_id = int(re.search(r"/attempts/(\d+)/1", response.headers["Location"]).group(1))
-    for position in range(1, 6):
+    for position in range(1, length + 1):
         page = client.get(f"/attempts/{attempt_id}/{position}").get_data(as_text=True)
         if 'name="answer"' in page:
             client.post(
@@ -23,7 +25,7 @@ def take_naming_quiz(client: FlaskClient, right: bool) -> None:
 
 def test_progress_needs_a_login(client: FlaskClient) -> None:
     assert client.get("/progress").status_code == 302
-    assert client.get("/api/v1/me/progress").status_code == 302
+    assert client.get("/api/v1/me/progress").status_code == 401
 
 
 def test_an_empty_dashboard_says_so(auth, client: FlaskClient) -> None:
@@ -60,3 +62,36 @@ def test_each_student_sees_only_their_own_progress(auth, client: FlaskClient) ->
 def test_the_api_is_described_by_openapi(client: FlaskClient) -> None:
     spec = client.get("/api/v1/openapi.json").get_json()
     assert spec["openapi"].startswith("3.") and "/api/v1/me/progress" in spec["paths"]
+
+
+def test_the_weakest_topics_are_one_click_from_a_quiz_or_cards_on_exactly_them(
+    auth, client: FlaskClient
+) -> None:
+    from quiz.extensions import db
+    from quiz.models import Attempt, Question, QuestionVersion
+
+    auth.register()
+    take_naming_quiz(client, right=False)
+    for topic in ("sites", "symptoms"):
+        take_naming_quiz(client, right=False, topic=topic, length=5)
+    html = client.get("/progress").get_data(as_text=True)
+    assert 'id="practise-weakest"' in html
+    weakest = re.findall(r'<input type="hidden" name="topic" value="([a-z-]+)">', html)
+    assert len(weakest) == 3
+    started = client.post("/progress/practise", data={"topic": weakest, "mode": "quiz"})
+    attempt_id = int(re.search(r"/attempts/(\d+)/1", started.headers["Location"]).group(1))
+    with client.application.app_context():
+        attempt = db.session.get(Attempt, attempt_id)
+        assert attempt.topic_slug == "+".join(weakest)
+        for item in attempt.items:
+            version = db.session.get(QuestionVersion, item.question_version_id)
+            question = db.session.get(Question, version.question_id)
+            assert {t.slug for t in question.topics} & set(weakest)
+    cards = client.post("/progress/practise", data={"topic": weakest, "mode": "cards"})
+    assert cards.headers["Location"].endswith("/cards/" + "+".join(weakest) + "/review")
+    page = client.get(cards.headers["Location"])
+    assert page.status_code == 200
+    assert (
+        client.post("/progress/practise", data={"topic": "nope", "mode": "quiz"}).status_code == 302
+    )
+    assert client.get("/cards/nope+naming/review").status_code in (302, 404)

@@ -1,0 +1,347 @@
+"""An instructor's view of one class: mastery grid, each student, quiz results, item analysis.
+
+Mastery comes from the running tallies (a row per student and topic), quiz results from
+each student's best finished attempt, item analysis from the attempts at the class's quizzes.
+Callers check that the class is the instructor's own (`classes.class_for_owner`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Select, func, select
+
+from quiz.domain import analytics
+from quiz.models import (
+    Assignment,
+    Attempt,
+    AttemptItem,
+    ClassMember,
+    Question,
+    QuestionProgress,
+    QuestionVersion,
+    Response,
+    StudyClass,
+    Topic,
+    User,
+)
+from quiz.services import DbSession
+from quiz.services.progress import ConceptMap, concept_masteries, topic_masteries
+
+MISSED_SHOWN = 30
+DISTRIBUTION_BINS = 10
+
+
+def _utc(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def member_ids(class_id: int) -> Select[Any]:
+    """The class's members, as a subquery the database filters by."""
+    return select(ClassMember.user_id).where(ClassMember.class_id == class_id)
+
+
+@dataclass(frozen=True)
+class StudentRow:
+    user_id: int
+    username: str
+    topics: dict[str, analytics.Mastery]
+    last_active: datetime | None
+
+
+@dataclass(frozen=True)
+class QuizResult:
+    """How the class did on one quiz it was set: each student's best finished attempt."""
+
+    assignment_id: int
+    title: str
+    members: int
+    best_percent: dict[int, float]  # by student id; absent: not finished
+    distribution: list[int]  # students per 10-point band, 0-9 … 90-100
+    mean: float | None
+    median: float | None
+
+    @property
+    def finished(self) -> int:
+        return len(self.best_percent)
+
+    @property
+    def completion(self) -> float | None:
+        """Return the share of members with a finished attempt (0-1)."""
+        return self.finished / self.members if self.members else None
+
+
+@dataclass(frozen=True)
+class ClassDashboard:
+    study_class: StudyClass
+    topics: list[tuple[str, str]]  # (slug, title) in teaching order
+    students: list[StudentRow]
+    topic_means: dict[str, tuple[float | None, int]]  # mean mastery, students behind it
+    quizzes: list[QuizResult]
+    concept: ConceptMap
+    concept_means: dict[tuple[str, str], tuple[float | None, int]]
+
+
+def class_dashboard(session: DbSession, study_class: StudyClass, now: datetime) -> ClassDashboard:
+    """Gather the class's grid of students × topics, quiz results and concept map."""
+    members = member_ids(study_class.id)
+    topics = [(t.slug, t.title) for t in session.scalars(select(Topic).order_by(Topic.position))]
+    masteries = topic_masteries(session, members, now)
+    students = []
+    for user_id, username in session.execute(
+        select(User.id, User.username)
+        .join(ClassMember, ClassMember.user_id == User.id)
+        .where(ClassMember.class_id == study_class.id)
+        .order_by(User.username)
+    ):
+        topics_known = masteries.get(user_id, {})
+        last = max((m.last_answered_at for m in topics_known.values()), default=None)
+        students.append(StudentRow(user_id, username, topics_known, last))
+    concept = concept_masteries(session, members, now)
+    return ClassDashboard(
+        study_class=study_class,
+        topics=topics,
+        students=students,
+        topic_means={
+            slug: analytics.mean_mastery(row.topics.get(slug) for row in students)
+            for slug, _ in topics
+        },
+        quizzes=quiz_results(session, study_class.id, len(students)),
+        concept=concept,
+        concept_means={
+            cell: analytics.mean_mastery(by_cell.get(cell) for by_cell in concept.cells.values())
+            for cell in concept.asked
+        },
+    )
+
+
+def quiz_results(session: DbSession, class_id: int, members: int) -> list[QuizResult]:
+    """Return each quiz set for the class with its members' best finished scores."""
+    best: dict[int, dict[int, float]] = {}
+    for assignment_id, user_id, percent in session.execute(
+        select(
+            Attempt.assignment_id,
+            Attempt.user_id,
+            func.max(Attempt.score * 100.0 / Attempt.max_score),
+        )
+        .join(Assignment, Assignment.id == Attempt.assignment_id)
+        .where(
+            Assignment.class_id == class_id,
+            Attempt.finished_at.is_not(None),
+            Attempt.max_score > 0,
+            Attempt.user_id.in_(member_ids(class_id)),
+        )
+        .group_by(Attempt.assignment_id, Attempt.user_id)
+    ):
+        if assignment_id is not None and percent is not None:
+            best.setdefault(assignment_id, {})[user_id] = float(percent)
+    results = []
+    for assignment_id, title in session.execute(
+        select(Assignment.id, Assignment.title)
+        .where(Assignment.class_id == class_id)
+        .order_by(Assignment.opens_at, Assignment.id)
+    ):
+        scores = best.get(assignment_id, {})
+        mean, median = analytics.mean_median(scores.values())
+        results.append(
+            QuizResult(
+                assignment_id,
+                title,
+                members,
+                scores,
+                analytics.score_distribution(scores.values(), DISTRIBUTION_BINS),
+                mean,
+                median,
+            )
+        )
+    return results
+
+
+# --- one student ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class HistoryRow:
+    attempt_id: int
+    title: str
+    attempt_number: int | None
+    finished_at: datetime
+    percent: int
+
+
+@dataclass(frozen=True)
+class MissedQuestion:
+    key: str
+    prompt: str
+    answers: int
+    correct: int
+    last_correct: bool
+    last_answered_at: datetime
+
+
+@dataclass(frozen=True)
+class StudentReport:
+    user_id: int
+    username: str
+    joined_at: datetime
+    topics: list[tuple[str, str, analytics.Mastery | None]]
+    history: list[HistoryRow]
+    practice_attempts: int
+    missed: list[MissedQuestion]
+    concept: ConceptMap
+
+
+def student_report(
+    session: DbSession, study_class: StudyClass, user_id: int, now: datetime
+) -> StudentReport | None:
+    """Return one member's progress for the class's instructor, or None for a non-member."""
+    member = session.execute(
+        select(ClassMember.joined_at, User.username)
+        .join(User, User.id == ClassMember.user_id)
+        .where(ClassMember.class_id == study_class.id, ClassMember.user_id == user_id)
+    ).first()
+    if member is None:
+        return None
+    joined_at, username = member
+    mine = topic_masteries(session, [user_id], now).get(user_id, {})
+    topics = [
+        (t.slug, t.title, mine.get(t.slug))
+        for t in session.scalars(select(Topic).order_by(Topic.position))
+    ]
+    history = [
+        HistoryRow(a.id, a.title, a.attempt_number, _utc(a.finished_at), a.percent or 0)
+        for a in session.scalars(
+            select(Attempt)
+            .join(Assignment, Assignment.id == Attempt.assignment_id)
+            .where(
+                Attempt.user_id == user_id,
+                Assignment.class_id == study_class.id,
+                Attempt.finished_at.is_not(None),
+            )
+            .order_by(Attempt.finished_at)
+        )
+        if a.finished_at is not None
+    ]
+    practice = session.scalar(
+        select(func.count(Attempt.id)).where(
+            Attempt.user_id == user_id,
+            Attempt.assignment_id.is_(None),
+            Attempt.finished_at.is_not(None),
+        )
+    )
+    missed = [
+        MissedQuestion(
+            key,
+            prompt,
+            row.answers,
+            row.correct,
+            row.last_correct,
+            analytics.from_epoch_days(row.last_answered_day),
+        )
+        for row, key, prompt in session.execute(
+            select(QuestionProgress, Question.key, QuestionVersion.prompt)
+            .join(Question, Question.id == QuestionProgress.question_id)
+            .join(
+                QuestionVersion,
+                (QuestionVersion.question_id == Question.id)
+                & (QuestionVersion.number == Question.current_number),
+            )
+            .where(
+                QuestionProgress.user_id == user_id,
+                QuestionProgress.correct < QuestionProgress.answers,
+            )
+            # Still wrong on the latest try first, then the most often missed.
+            .order_by(
+                QuestionProgress.last_correct,
+                (QuestionProgress.correct - QuestionProgress.answers),
+                Question.key,
+            )
+            .limit(MISSED_SHOWN)
+        )
+    ]
+    return StudentReport(
+        user_id,
+        username,
+        _utc(joined_at),
+        topics,
+        history,
+        practice or 0,
+        missed,
+        concept_masteries(session, [user_id], now),
+    )
+
+
+# --- item analysis -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class QuestionInfo:
+    key: str
+    type: str
+    prompt: str
+    choices: list[str]
+    correct_choices: set[int]
+    origin: str
+
+
+def question_details(session: DbSession, keys: list[str]) -> dict[str, QuestionInfo]:
+    """Return the current wording of the questions an analysis covers, by key."""
+    details = {}
+    for question, version in session.execute(
+        select(Question, QuestionVersion)
+        .join(
+            QuestionVersion,
+            (QuestionVersion.question_id == Question.id)
+            & (QuestionVersion.number == Question.current_number),
+        )
+        .where(Question.key.in_(keys))
+    ):
+        details[question.key] = QuestionInfo(
+            question.key,
+            version.type,
+            version.prompt,
+            [choice["text"] for choice in version.choices],
+            {i for i, choice in enumerate(version.choices) if choice["correct"]},
+            question.origin,
+        )
+    return details
+
+
+def item_analysis(
+    session: DbSession, class_id: int, assignment_id: int | None = None
+) -> analytics.QuizStatistics:
+    """Moodle-style item statistics over the finished attempts at one quiz set for the class,
+    or at all of them.
+
+    Every question of an attempt counts, unanswered ones as 0, as Moodle does; the rows
+    come ordered by attempt so the domain holds one attempt in memory at a time.
+    """
+    query = (
+        select(
+            AttemptItem.attempt_id,
+            Question.key,
+            func.coalesce(Response.score, 0.0),
+            Response.answer,
+        )
+        .join(Attempt, Attempt.id == AttemptItem.attempt_id)
+        .join(Assignment, Assignment.id == Attempt.assignment_id)
+        .join(QuestionVersion, QuestionVersion.id == AttemptItem.question_version_id)
+        .join(Question, Question.id == QuestionVersion.question_id)
+        .outerjoin(Response, Response.attempt_item_id == AttemptItem.id)
+        .where(Assignment.class_id == class_id, Attempt.finished_at.is_not(None))
+        .order_by(AttemptItem.attempt_id)
+    )
+    if assignment_id is not None:
+        query = query.where(Attempt.assignment_id == assignment_id)
+    return analytics.item_statistics(
+        analytics.ItemResponse(attempt_id, key, float(score), choice_indexes=_choices(answer))
+        for attempt_id, key, score, answer in session.execute(query)
+    )
+
+
+def _choices(answer: Any) -> tuple[int, ...] | None:
+    if isinstance(answer, list) and all(type(i) is int and i >= 0 for i in answer):
+        return tuple(answer)
+    return None
