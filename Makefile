@@ -63,7 +63,7 @@ bench: install-test
 	$(BIN)/pytest tests/benchmarks -s -p no:cacheprovider -o addopts=""
 
 demo-data: install
-	$(BIN)/quiz demo-data --students $(or $(students),30) --responses $(or $(responses),3000)
+	$(BIN)/quiz demo-data --students $(or $(students),30) --responses $(or $(responses),3000) $(if $(owner),--owner $(owner))
 
 # Rebuild the generated set from the notes, applying the reviewers' decisions.
 generated: install

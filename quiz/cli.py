@@ -228,15 +228,20 @@ def create_user_command(username: str, role: str, password_file: click.File | No
 @click.option("--students", type=click.IntRange(1, 100_000), default=30, show_default=True)
 @click.option("--responses", type=click.IntRange(0, 20_000_000), default=3_000, show_default=True)
 @click.option("--seed", type=int, default=20261121, show_default=True, help="Same seed, same data.")
+@click.option(
+    "--owner", default=None, help="An instructor's username: the class is theirs to view."
+)
 @with_appcontext
-def demo_data_command(students: int, responses: int, seed: int) -> None:
+def demo_data_command(students: int, responses: int, seed: int, owner: str | None) -> None:
     """Add a demo class of students with realistic quiz answers (for dashboards)."""
     from datetime import UTC, datetime
 
     from quiz.services.demo import fill
 
     try:
-        report = fill(db.session, students, responses, datetime.now(UTC).replace(tzinfo=None), seed)
+        report = fill(
+            db.session, students, responses, datetime.now(UTC).replace(tzinfo=None), seed, owner
+        )
     except ValueError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(

@@ -206,3 +206,25 @@ def test_demo_data_refuses_an_empty_bank(tmp_path: Path) -> None:
     assert result.exit_code == 1 and "load the bank first" in result.output
     with app.app_context():
         db.engine.dispose()
+
+
+def test_demo_data_can_belong_to_an_instructor_who_can_then_view_it(runner, app: Flask) -> None:
+    from quiz.models import StudyClass, User
+    from quiz.services.accounts import PasswordPolicy, create_user
+
+    with app.app_context():
+        policy = PasswordPolicy("pbkdf2:sha256:1000")
+        create_user(db.session, "teacher", "a long password", policy, role="instructor")
+        create_user(db.session, "student", "a long password", policy)
+    refused = runner.invoke(args=["demo-data", "--students", "2", "--owner", "student"])
+    assert refused.exit_code == 1 and "no instructor called 'student'" in refused.output
+    result = runner.invoke(
+        args=["demo-data", "--students", "3", "--responses", "90", "--owner", "teacher"]
+    )
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        study_class = db.session.scalar(select(StudyClass))
+        owner = db.session.get(User, study_class.owner_id)
+        assert owner.username == "teacher"
+        # No stray demo instructor was made alongside.
+        assert db.session.scalar(select(func.count(User.id)).where(User.role == "instructor")) == 1

@@ -46,12 +46,19 @@ class DemoReport:
 
 
 def fill(
-    session: DbSession, students: int, responses: int, now: datetime, seed: int = 20261121
+    session: DbSession,
+    students: int,
+    responses: int,
+    now: datetime,
+    seed: int = 20261121,
+    owner_name: str | None = None,
 ) -> DemoReport:
-    """Add one instructor, one class of `students` and about `responses` answers.
+    """Add one class of `students` and about `responses` answers, owned by the instructor
+    `owner_name` (so they can log in and look at it) or by a new demo instructor.
 
     Raises:
-        ValueError: sizes out of range, or no approved questions to answer.
+        ValueError: sizes out of range, no approved questions to answer, or no instructor
+            of that name.
     """
     if not 1 <= students <= 100_000 or not 0 <= responses <= 20_000_000:
         raise ValueError("students must be 1-100,000 and responses 0-20,000,000")
@@ -68,11 +75,19 @@ def fill(
     versions = _current_versions(session)
     difficulty = {qid: rng.gauss(-0.8, 1.0) for qid, _ in questions}
     run = session.scalar(select(func.count(StudyClass.id))) or 0
-    owner = User(
-        username=f"demo-teacher-{run + 1}", password_hash=DEMO_PASSWORD_HASH, role="instructor"
-    )
-    session.add(owner)
-    session.flush()
+    if owner_name is not None:
+        found = session.scalar(select(User).where(User.username == owner_name))
+        if found is None or found.role not in ("instructor", "admin"):
+            raise ValueError(f"there is no instructor called {owner_name!r}")
+        owner = found
+    else:
+        owner = User(
+            username=f"demo-teacher-{run + 1}",
+            password_hash=DEMO_PASSWORD_HASH,
+            role="instructor",
+        )
+        session.add(owner)
+        session.flush()
     study_class = StudyClass(
         name=f"Demo class {run + 1}", join_code=f"DEMO{run + 1:04d}", owner_id=owner.id
     )
