@@ -108,12 +108,12 @@ def run_migrations_online():
 
             with context.begin_transaction():
                 context.run_migrations()
-            if sqlite:
-                broken = connection.connection.driver_connection.execute(
-                    "PRAGMA foreign_key_check"
-                ).fetchall()
-                if broken:
-                    raise RuntimeError(f"migration left rows without their parents: {broken[:5]}")
+                if sqlite:  # checked before the commit, so a failure rolls it back
+                    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                    if broken:
+                        raise RuntimeError(
+                            f"migration left rows without their parents: {broken[:5]}"
+                        )
         finally:
             if sqlite:
                 connection.connection.driver_connection.execute("PRAGMA foreign_keys=ON")

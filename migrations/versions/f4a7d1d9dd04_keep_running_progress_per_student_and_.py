@@ -85,6 +85,7 @@ def _backfill():
         sa.column("question_id", sa.Integer),
         sa.column("correct", sa.Boolean),
         sa.column("answered_at", sa.DateTime),
+        sa.column("id", sa.Integer),
     )
     links = sa.table("question_topics", sa.column("question_id"), sa.column("topic_id"))
     topics_of = {}
@@ -97,7 +98,7 @@ def _backfill():
             responses.c.question_id,
             responses.c.correct,
             responses.c.answered_at,
-        ).order_by(responses.c.answered_at, responses.c.user_id)
+        ).order_by(responses.c.answered_at, responses.c.id)
     )
     for user_id, question_id, correct, answered_at in answers:
         if answered_at.tzinfo is not None:

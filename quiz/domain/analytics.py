@@ -1042,6 +1042,50 @@ def masteries_from_stored(
     return masteries
 
 
+def group_mean_scores(
+    rows: Iterable[tuple[Any, ...]],
+    now: datetime,
+    prior_weight: float = DEFAULT_PRIOR_WEIGHT,
+    half_life_days: float = DEFAULT_HALF_LIFE_DAYS,
+) -> dict[Any, tuple[float, int]]:
+    """Return, per group, the mean of its members' mastery scores and how many members.
+
+    Rows are (group, member, answers, correct, weight, weighted_correct,
+    last_answered_day): stored tallies, where one member's rows in a group are taken
+    together as `masteries_from_stored` does. A class's mean per concept-map cell is the
+    mean over its students, each counting once however much they practised. Only scores
+    are built, not `Mastery` records, as a class of hundreds reads ten thousand rows.
+
+    Raises:
+        ValueError: prior_weight is negative, or `now` is naive.
+    """
+    _check_weighting(half_life_days, prior_weight)
+    today = epoch_days(_aware(now, "now"))
+    sums: dict[tuple[Any, Any], list[float]] = {}
+    for group, member, answers, _correct, weight, weighted_correct, last in rows:
+        if not answers:
+            continue
+        factor = 0.5 ** ((today - last) / half_life_days) if today > last else 1.0
+        found = sums.get((group, member))
+        if found is None:
+            sums[(group, member)] = [weight * factor, weighted_correct * factor]
+        else:
+            found[0] += weight * factor
+            found[1] += weighted_correct * factor
+    totals: dict[Any, list[float]] = {}
+    prior = prior_weight * PRIOR_MASTERY
+    for (group, _member), (weight, weighted_correct) in sums.items():
+        denominator = weight + prior_weight
+        score = (weighted_correct + prior) / denominator if denominator > 0 else PRIOR_MASTERY
+        total = totals.get(group)
+        if total is None:
+            totals[group] = [score, 1]
+        else:
+            total[0] += score
+            total[1] += 1
+    return {group: (total / count, int(count)) for group, (total, count) in totals.items()}
+
+
 def combined_mastery(
     tallies: Iterable[RecencyTally], now: datetime, prior_weight: float = DEFAULT_PRIOR_WEIGHT
 ) -> Mastery | None:

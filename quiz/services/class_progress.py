@@ -7,6 +7,7 @@ Callers check that the class is the instructor's own (`classes.class_for_owner`)
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -27,10 +28,17 @@ from quiz.models import (
     Topic,
     User,
 )
-from quiz.services import DbSession
-from quiz.services.progress import ConceptMap, concept_masteries, topic_masteries
+from quiz.services import DbSession, tallies
+from quiz.services.progress import (
+    ConceptMap,
+    concept_masteries,
+    concept_shape,
+    naming_cells,
+    topic_masteries,
+)
 
 MISSED_SHOWN = 30
+GRID_PAGE_SIZE = 100
 DISTRIBUTION_BINS = 10
 
 
@@ -77,44 +85,86 @@ class QuizResult:
 class ClassDashboard:
     study_class: StudyClass
     topics: list[tuple[str, str]]  # (slug, title) in teaching order
-    students: list[StudentRow]
+    students: list[StudentRow]  # this page of the grid, by username
+    student_count: int
+    page: int
+    pages: int
     topic_means: dict[str, tuple[float | None, int]]  # mean mastery, students behind it
     quizzes: list[QuizResult]
-    concept: ConceptMap
+    concept: ConceptMap  # the class's cells only: per-student maps are in the drill-down
     concept_means: dict[tuple[str, str], tuple[float | None, int]]
 
 
-def class_dashboard(session: DbSession, study_class: StudyClass, now: datetime) -> ClassDashboard:
-    """Gather the class's grid of students × topics, quiz results and concept map."""
+def class_dashboard(
+    session: DbSession, study_class: StudyClass, now: datetime, page: int | None = 1
+) -> ClassDashboard:
+    """Gather the class's grid of students × topics, quiz results and concept map.
+
+    The grid shows GRID_PAGE_SIZE students a page (`page` None: all of them); the class
+    means, quiz results and concept map always cover every member.
+    """
     members = member_ids(study_class.id)
     topics = [(t.slug, t.title) for t in session.scalars(select(Topic).order_by(Topic.position))]
     masteries = topic_masteries(session, members, now)
-    students = []
-    for user_id, username in session.execute(
+    roster = session.execute(
         select(User.id, User.username)
         .join(ClassMember, ClassMember.user_id == User.id)
         .where(ClassMember.class_id == study_class.id)
         .order_by(User.username)
-    ):
+    ).all()
+    pages = max(1, math.ceil(len(roster) / GRID_PAGE_SIZE))
+    if page is None:
+        shown = roster
+    else:
+        page = min(max(page, 1), pages)
+        shown = roster[(page - 1) * GRID_PAGE_SIZE : page * GRID_PAGE_SIZE]
+    students = []
+    for user_id, username in shown:
         topics_known = masteries.get(user_id, {})
         last = max((m.last_answered_at for m in topics_known.values()), default=None)
         students.append(StudentRow(user_id, username, topics_known, last))
-    concept = concept_masteries(session, members, now)
+    concept, concept_means = class_concept_map(session, study_class.id, now)
     return ClassDashboard(
         study_class=study_class,
         topics=topics,
         students=students,
+        student_count=len(roster),
+        page=page or 1,
+        pages=1 if page is None else pages,
         topic_means={
-            slug: analytics.mean_mastery(row.topics.get(slug) for row in students)
+            slug: analytics.mean_mastery(known.get(slug) for known in masteries.values())
             for slug, _ in topics
         },
-        quizzes=quiz_results(session, study_class.id, len(students)),
+        quizzes=quiz_results(session, study_class.id, len(roster)),
         concept=concept,
-        concept_means={
-            cell: analytics.mean_mastery(by_cell.get(cell) for by_cell in concept.cells.values())
-            for cell in concept.asked
-        },
+        concept_means=concept_means,
     )
+
+
+def class_concept_map(
+    session: DbSession, class_id: int, now: datetime
+) -> tuple[ConceptMap, dict[tuple[str, str], tuple[float | None, int]]]:
+    """Return the concept map's shape (no per-student cells) and each cell's mean mastery
+    over the students who answered it."""
+    cells = naming_cells(session)
+    rows = session.execute(
+        select(
+            QuestionProgress.question_id,
+            QuestionProgress.user_id,
+            *tallies.stored_columns(QuestionProgress),
+        ).where(
+            QuestionProgress.user_id.in_(member_ids(class_id)),
+            QuestionProgress.question_id.in_(cells),
+        )
+    )
+    found = analytics.group_mean_scores(
+        ((cells[question], user, a, c, w, wc, day) for question, user, a, c, w, wc, day in rows),
+        now,
+    )
+    means: dict[tuple[str, str], tuple[float | None, int]] = {
+        cell: found.get(cell, (None, 0)) for cell in set(cells.values())
+    }
+    return concept_shape(cells), means
 
 
 def quiz_results(session: DbSession, class_id: int, members: int) -> list[QuizResult]:

@@ -12,7 +12,7 @@ from quiz.domain import bank
 from quiz.domain.bundle import Bundle
 from quiz.domain.sources import Source as DomainSource
 from quiz.models import Passage, Question, QuestionVersion, Source, Topic, utcnow
-from quiz.services import DbSession
+from quiz.services import DbSession, tallies
 
 
 @dataclass
@@ -190,7 +190,10 @@ def store_question(session: DbSession, question: bank.Question, topics: dict[str
         outcome = "updated" if outcome == "unchanged" else outcome
     wanted = [topics[slug] for slug in question.topics]
     if [t.slug for t in row.topics] != [t.slug for t in wanted]:
+        moved = {t.slug for t in row.topics} ^ {t.slug for t in wanted}
         row.topics = wanted
+        if row.id is not None:
+            tallies.recount_question_topics(session, row.id, moved)
     return outcome
 
 

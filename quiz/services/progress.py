@@ -139,7 +139,7 @@ def topic_masteries(
     )
     result: dict[int, dict[str, analytics.Mastery]] = {}
     found: dict[tuple[int, str], analytics.Mastery] = analytics.masteries_from_stored(
-        (((user_id, slug), *stored) for user_id, slug, *stored in rows), now
+        (((user, slug), a, c, w, wc, day) for user, slug, a, c, w, wc, day in rows), now
     )
     for (user_id, slug), mastery in found.items():
         result.setdefault(user_id, {})[slug] = mastery
@@ -185,13 +185,20 @@ def concept_masteries(session: DbSession, user_ids: UserIds, now: datetime) -> C
         ).where(QuestionProgress.user_id.in_(user_ids), QuestionProgress.question_id.in_(cells))
     )
     found: dict[tuple[int, tuple[str, str]], analytics.Mastery] = analytics.masteries_from_stored(
-        (((user_id, cells[question_id]), *stored) for user_id, question_id, *stored in rows), now
+        (((user, cells[question]), a, c, w, wc, day) for user, question, a, c, w, wc, day in rows),
+        now,
     )
     maps: dict[int, dict[tuple[str, str], analytics.Mastery]] = {}
     for (user_id, cell), mastery in found.items():
         maps.setdefault(user_id, {})[cell] = mastery
+    shape = concept_shape(cells)
+    return ConceptMap(maps, shape.primaries, shape.sites, shape.asked)
+
+
+def concept_shape(cells: dict[int, tuple[str, str]]) -> ConceptMap:
+    """Return the rows, columns and asked cells of the concept map, with nobody's scores."""
     return ConceptMap(
-        maps,
+        {},
         sorted({p for p, _ in cells.values()}),
         sorted({s for _, s in cells.values()}),
         frozenset(cells.values()),

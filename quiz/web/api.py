@@ -101,7 +101,7 @@ def my_classes() -> ResponseReturnValue:
 @role_required(*STAFF_ROLES)
 def class_dashboard(class_id: int) -> ResponseReturnValue:
     """Return the class's mastery grid, quiz results and concept map."""
-    d = class_progress.class_dashboard(db.session, owned_class(class_id), _now())
+    d = class_progress.class_dashboard(db.session, owned_class(class_id), _now(), page=None)
     return jsonify(
         {
             "class": {"id": d.study_class.id, "name": d.study_class.name},

@@ -47,6 +47,17 @@ def load_user_from_session(token: str) -> User | None:
     return load_user_by_session_token(token)
 
 
+def authenticate_bearer() -> None:
+    """Settle who a bearer request is before Flask-Login looks at any cookie.
+
+    Flask-Login consults its request loader only when no remember-me cookie came along,
+    so a stray cookie would make a valid token fail; deciding here, first, lets the
+    token alone decide.
+    """
+    if bearer_token() is not None:
+        login_manager._update_request_context_with_user(load_user_from_bearer(request))
+
+
 def load_user_from_bearer(_request: Request) -> User | None:
     """Flask-Login's request loader: the owner of a valid bearer token, under /api/ only."""
     token = bearer_token()
@@ -100,4 +111,5 @@ def register(app: Flask) -> None:
     login_manager.user_loader(load_user_from_session)
     login_manager.request_loader(load_user_from_bearer)
     login_manager.unauthorized_handler(unauthorized)
+    app.before_request(authenticate_bearer)
     app.session_interface = BearerAwareSessionInterface()

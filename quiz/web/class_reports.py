@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from flask import Blueprint, Response, abort, render_template, stream_with_context
+from flask import Blueprint, Response, abort, render_template, request, stream_with_context
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
@@ -50,8 +50,9 @@ def now() -> datetime:
 @role_required(*STAFF_ROLES)
 def dashboard(class_id: int) -> ResponseReturnValue:
     """Show the class's students × topics mastery, quiz results and concept map."""
-    data = class_progress.class_dashboard(db.session, owned_class(class_id), now())
-    return render_template("dashboard/class.html", d=data)
+    page = request.args.get("page", 1, type=int) or 1
+    data = class_progress.class_dashboard(db.session, owned_class(class_id), now(), page)
+    return render_template("dashboard/class.html", d=data, page_size=class_progress.GRID_PAGE_SIZE)
 
 
 @bp.route(f"/{CLASS}/students/{USER}")

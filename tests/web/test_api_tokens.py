@@ -169,6 +169,19 @@ def test_the_token_decides_over_a_session_cookie_sent_along(
     assert client.get(PROGRESS).get_json()["answers"] == 1
 
 
+def test_a_remember_me_cookie_does_not_get_in_the_tokens_way(
+    app: Flask, auth, client: FlaskClient
+) -> None:
+    auth.register()
+    answer_a_question(client)
+    token = new_token(client)
+    script = app.test_client()
+    script.set_cookie("remember_token", "junk")
+    response = script.get(PROGRESS, headers=bearer(token))
+    assert response.status_code == 200 and response.get_json()["answers"] == 1
+    assert_refused(script.get(PROGRESS, headers=bearer("quiz_" + "y" * 43)))
+
+
 def test_wrong_revoked_and_replaced_tokens_are_refused(
     app: Flask, auth, client: FlaskClient
 ) -> None:

@@ -232,3 +232,33 @@ def test_the_openapi_document_lists_every_dashboard_endpoint(client: FlaskClient
     ):
         assert "get" in spec["paths"][path]
     assert {"session", "bearer"} <= set(spec["components"]["securitySchemes"])
+
+
+def test_moving_a_question_to_another_topic_moves_its_answers(app: Flask, world: World) -> None:
+    from dataclasses import replace
+
+    from quiz.models import Question, Topic
+    from quiz.services.loading import store_question
+
+    def counts(user: str) -> dict[str, tuple[int, int]]:
+        rows = db.session.execute(
+            select(Topic.slug, TopicProgress.answers, TopicProgress.correct)
+            .join(Topic, Topic.id == TopicProgress.topic_id)
+            .where(TopicProgress.user_id == world.ids[user])
+        )
+        return {slug: (answers, correct) for slug, answers, correct in rows}
+
+    with app.app_context():
+        before = counts("alice")
+        question = db.session.scalar(select(Question).where(Question.key == KEYS[1]))
+        old = {t.slug for t in question.topics}
+        assert "outlook" not in old
+        moved = replace(question.current.to_domain(), topics=("outlook",))
+        topics = {t.slug: t for t in db.session.scalars(select(Topic))}
+        store_question(db.session, moved, topics)
+        db.session.commit()
+        after = counts("alice")
+        assert after["outlook"] == (1, 1)  # alice's right answer now counts for outlook
+        for slug in old:
+            assert after.get(slug, (0, 0))[0] == before[slug][0] - 1
+        assert counts("dave") == {}  # nobody who never answered gains a row
