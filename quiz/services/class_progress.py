@@ -359,14 +359,59 @@ def question_details(session: DbSession, keys: list[str]) -> dict[str, QuestionI
     return details
 
 
+# Which attempts item analysis reads, as Moodle's report offers: each student's best
+# (our gradebook's rule, and Moodle's default "highest grade"), their first, or all.
+ATTEMPT_CHOICES = ("best", "first", "all")
+
+
+def analysed_attempts(class_id: int, assignment_id: int | None, which: str = "best") -> Select[Any]:
+    """The ids of the finished attempts item analysis reads: current members' only, one
+    per student and quiz unless `which` is "all"."""
+    if which not in ATTEMPT_CHOICES:
+        raise ValueError(f"which must be one of {', '.join(ATTEMPT_CHOICES)}")
+    conditions = [
+        Assignment.class_id == class_id,
+        Attempt.finished_at.is_not(None),
+        Attempt.max_score > 0,
+        Attempt.user_id.in_(member_ids(class_id)),
+    ]
+    if assignment_id is not None:
+        conditions.append(Attempt.assignment_id == assignment_id)
+    if which == "all":
+        return (
+            select(Attempt.id)
+            .join(Assignment, Assignment.id == Attempt.assignment_id)
+            .where(*conditions)
+        )
+    order = (
+        [(Attempt.score * 1.0 / Attempt.max_score).desc(), Attempt.finished_at, Attempt.id]
+        if which == "best"
+        else [Attempt.started_at, Attempt.id]
+    )
+    ranked = (
+        select(
+            Attempt.id.label("id"),
+            func.row_number()
+            .over(partition_by=(Attempt.user_id, Attempt.assignment_id), order_by=order)
+            .label("rank"),
+        )
+        .join(Assignment, Assignment.id == Attempt.assignment_id)
+        .where(*conditions)
+        .subquery()
+    )
+    return select(ranked.c.id).where(ranked.c.rank == 1)
+
+
 def item_analysis(
-    session: DbSession, class_id: int, assignment_id: int | None = None
+    session: DbSession, class_id: int, assignment_id: int | None = None, which: str = "best"
 ) -> analytics.QuizStatistics:
-    """Moodle-style item statistics over the finished attempts at one quiz set for the class,
-    or at all of them.
+    """Moodle-style item statistics over the attempts at one quiz set for the class, or at
+    all of them (`which`: see `analysed_attempts`).
 
     Every question of an attempt counts, unanswered ones as 0, as Moodle does; the rows
-    come ordered by attempt so the domain holds one attempt in memory at a time.
+    come ordered by attempt so the domain holds one attempt in memory at a time. Choices
+    are counted only for answers to the question's current version, the one whose
+    choices the report shows: an edit may have reordered or replaced them.
     """
     query = (
         select(
@@ -374,20 +419,22 @@ def item_analysis(
             Question.key,
             func.coalesce(Response.score, 0.0),
             Response.answer,
+            QuestionVersion.number == Question.current_number,
         )
-        .join(Attempt, Attempt.id == AttemptItem.attempt_id)
-        .join(Assignment, Assignment.id == Attempt.assignment_id)
         .join(QuestionVersion, QuestionVersion.id == AttemptItem.question_version_id)
         .join(Question, Question.id == QuestionVersion.question_id)
         .outerjoin(Response, Response.attempt_item_id == AttemptItem.id)
-        .where(Assignment.class_id == class_id, Attempt.finished_at.is_not(None))
+        .where(AttemptItem.attempt_id.in_(analysed_attempts(class_id, assignment_id, which)))
         .order_by(AttemptItem.attempt_id)
     )
-    if assignment_id is not None:
-        query = query.where(Attempt.assignment_id == assignment_id)
     return analytics.item_statistics(
-        analytics.ItemResponse(attempt_id, key, float(score), choice_indexes=_choices(answer))
-        for attempt_id, key, score, answer in session.execute(query)
+        analytics.ItemResponse(
+            attempt_id,
+            key,
+            float(score),
+            choice_indexes=_choices(answer) if current else None,
+        )
+        for attempt_id, key, score, answer, current in session.execute(query)
     )
 
 

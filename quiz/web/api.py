@@ -20,7 +20,7 @@ from quiz.services import classes as classes_service
 from quiz.services.progress import StudentDashboard, student_dashboard
 from quiz.web.access import STAFF_ROLES, role_required
 from quiz.web.api_schema import OPENAPI
-from quiz.web.class_reports import owned_assignment, owned_class
+from quiz.web.class_reports import owned_assignment, owned_class, which_attempts
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -201,7 +201,8 @@ def _statistics_json(stats: analytics.QuizStatistics) -> dict[str, Any]:
 def class_statistics(class_id: int) -> ResponseReturnValue:
     """Return item analysis over every quiz set for the class."""
     owned_class(class_id)
-    return jsonify(_statistics_json(class_progress.item_analysis(db.session, class_id)))
+    stats = class_progress.item_analysis(db.session, class_id, None, which_attempts())
+    return jsonify(_statistics_json(stats))
 
 
 @bp.route(f"/classes/{CLASS}/assignments/{ASSIGNMENT}/statistics")
@@ -209,7 +210,7 @@ def class_statistics(class_id: int) -> ResponseReturnValue:
 def quiz_statistics(class_id: int, assignment_id: int) -> ResponseReturnValue:
     """Return item analysis of one quiz set for the class."""
     owned_assignment(class_id, assignment_id)
-    stats = class_progress.item_analysis(db.session, class_id, assignment_id)
+    stats = class_progress.item_analysis(db.session, class_id, assignment_id, which_attempts())
     return jsonify(_statistics_json(stats))
 
 

@@ -66,11 +66,20 @@ def student(class_id: int, user_id: int) -> ResponseReturnValue:
     return render_template("dashboard/class_student.html", study_class=study_class, r=report)
 
 
+def which_attempts() -> str:
+    """The `attempts` query argument: best (the default), first or all; else 400."""
+    which = request.args.get("attempts", "best")
+    if which not in class_progress.ATTEMPT_CHOICES:
+        abort(400)
+    return which
+
+
 def _render_statistics(
     study_class: StudyClass, assignment: Assignment | None
 ) -> ResponseReturnValue:
+    which = which_attempts()
     stats = class_progress.item_analysis(
-        db.session, study_class.id, None if assignment is None else assignment.id
+        db.session, study_class.id, None if assignment is None else assignment.id, which
     )
     details = class_progress.question_details(db.session, list(stats.questions))
     return render_template(
@@ -81,6 +90,7 @@ def _render_statistics(
         details=details,
         families=analytics.family_summary(stats),
         thresholds=analytics.DEFAULT_THRESHOLDS,
+        which=which,
     )
 
 
@@ -106,7 +116,8 @@ def question_statistics(
 ) -> ResponseReturnValue:
     """One question's statistics in one quiz, with how often each choice was picked."""
     assignment = owned_assignment(class_id, assignment_id)
-    stats = class_progress.item_analysis(db.session, class_id, assignment_id)
+    which = which_attempts()
+    stats = class_progress.item_analysis(db.session, class_id, assignment_id, which)
     stat = stats.questions.get(question_key)
     if stat is None:
         abort(404)
@@ -116,6 +127,7 @@ def question_statistics(
         assignment=assignment,
         stat=stat,
         info=details.get(question_key),
+        which=which,
     )
 
 

@@ -123,7 +123,7 @@ def test_item_analysis_pages_list_questions_flags_and_choices(
     assert "insufficient data" in html  # two attempts are too few to judge a question
     question = client.get(f"{base}/{KEYS[0]}").get_data(as_text=True)
     assert 'id="choice-counts"' in question and 'class="chart shares"' in question
-    assert "2 responses picked options" in question
+    assert "2 responses to the question as it now reads picked options" in question
     assert client.get(f"{base}/no-such-question").status_code == 404
     overall = client.get(f"/classes/{world.class_id}/statistics").get_data(as_text=True)
     assert "all quizzes set for Bio 1" in overall
@@ -262,3 +262,51 @@ def test_moving_a_question_to_another_topic_moves_its_answers(app: Flask, world:
         for slug in old:
             assert after.get(slug, (0, 0))[0] == before[slug][0] - 1
         assert counts("dave") == {}  # nobody who never answered gains a row
+
+
+def test_item_analysis_reads_best_first_or_all_attempts(
+    app: Flask, client: FlaskClient, world: World
+) -> None:
+    with app.app_context():
+        retake = set_quiz(world.ids["teacher"], world.class_id, "Retake", T0, attempts_allowed=2)
+    take(app, world.ids["alice"], retake, [False] * 3, T0 + timedelta(days=1))
+    take(app, world.ids["alice"], retake, [True] * 3, T0 + timedelta(days=2))
+    take(app, world.ids["bob"], retake, [False] * 3, T0 + timedelta(days=1))
+    login(client, "teacher")
+    url = f"/api/v1/classes/{world.class_id}/assignments/{retake}/statistics"
+
+    def facility(which: str) -> tuple[int, float]:
+        data = client.get(f"{url}?attempts={which}").get_json()
+        return data["attempts"], data["questions"][0]["facility"]
+
+    assert facility("best") == (2, 50.0)  # alice's right retake and bob's only go
+    assert facility("first") == (2, 0.0)
+    assert facility("all") == (3, pytest.approx(100 / 3))
+    assert client.get(f"{url}?attempts=some").status_code == 400
+    page = client.get(f"/classes/{world.class_id}/assignments/{retake}/statistics?attempts=all")
+    assert '<option value="all" selected>' in page.get_data(as_text=True)
+
+
+def test_choice_counts_come_only_from_the_version_shown(
+    app: Flask, client: FlaskClient, world: World
+) -> None:
+    from dataclasses import replace
+
+    from quiz.domain.bank import Choice
+    from quiz.models import Question, Topic
+    from quiz.services.loading import store_question
+
+    with app.app_context():
+        question = db.session.scalar(select(Question).where(Question.key == KEYS[0]))
+        asked = question.current.to_domain()
+        reordered = replace(asked, choices=(*asked.choices[1:], Choice("A new option", False)))
+        store_question(
+            db.session, reordered, {t.slug: t for t in db.session.scalars(select(Topic))}
+        )
+        db.session.commit()
+    login(client, "teacher")
+    url = f"/classes/{world.class_id}/assignments/{world.assignment_id}/statistics/{KEYS[0]}"
+    page = client.get(url).get_data(as_text=True)
+    # Both answers were to the old version: its facility still counts, its choices do not.
+    assert "No choices recorded for this question yet." in page
+    assert "A new option" not in page
