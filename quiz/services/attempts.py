@@ -124,8 +124,9 @@ def start_attempt(
     if topic_slug:
         slugs = topic_slug.split("+")
         topics = {t.slug: t for t in session.scalars(select(Topic).where(Topic.slug.in_(slugs)))}
-        too_many = len(slugs) > MAX_QUIZ_TOPICS or len(topic_slug) > TOPIC_SLUG_LENGTH
-        if too_many or any(slug not in topics for slug in slugs):
+        if len(slugs) > MAX_QUIZ_TOPICS or len(topic_slug) > TOPIC_SLUG_LENGTH:
+            raise QuizError("Choose fewer topics for one quiz.")
+        if any(slug not in topics for slug in slugs):
             raise QuizError("That topic does not exist.")
         title = ", ".join(topics[slug].title for slug in slugs)
         query = query.where(

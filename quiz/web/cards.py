@@ -21,7 +21,8 @@ from quiz.web.access import STAFF_ROLES, role_required
 from quiz.web.forms import EmptyForm, PlainCardForm, StudySettingsForm
 
 bp = Blueprint("cards", __name__, url_prefix="/cards")
-DECK = "<string(maxlength=80):deck>"
+# Room for a deck of several topics joined by "+" (cards.MAX_DECK_TOPICS of them).
+DECK = "<string(maxlength=700):deck>"
 
 
 def now() -> datetime:
