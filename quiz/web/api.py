@@ -188,9 +188,25 @@ def class_student(class_id: int, user_id: int) -> ResponseReturnValue:
     )
 
 
-def _statistics_json(stats: analytics.QuizStatistics) -> dict[str, Any]:
+def _statistics_json(stats: analytics.QuizStatistics, which: str) -> dict[str, Any]:
+    """The statistics with each question's current wording, so choice counts have labels."""
+    details = class_progress.question_details(db.session, list(stats.questions))
+    data = stats.to_dict()
+    for question in data["questions"]:
+        info = details.get(question["question_key"])
+        question["prompt"] = info.prompt if info else None
+        question["type"] = info.type if info else None
+        question["choices"] = (
+            [
+                {"index": i, "text": text, "correct": i in info.correct_choices}
+                for i, text in enumerate(info.choices)
+            ]
+            if info
+            else []
+        )
     return {
-        **stats.to_dict(),
+        **data,
+        "attempts_analysed": which,
         "reliability": stats.reliability,
         "families": [f.to_dict() for f in analytics.family_summary(stats).values()],
     }
@@ -201,8 +217,9 @@ def _statistics_json(stats: analytics.QuizStatistics) -> dict[str, Any]:
 def class_statistics(class_id: int) -> ResponseReturnValue:
     """Return item analysis over every quiz set for the class."""
     owned_class(class_id)
-    stats = class_progress.item_analysis(db.session, class_id, None, which_attempts())
-    return jsonify(_statistics_json(stats))
+    which = which_attempts()
+    stats = class_progress.item_analysis(db.session, class_id, None, which)
+    return jsonify(_statistics_json(stats, which))
 
 
 @bp.route(f"/classes/{CLASS}/assignments/{ASSIGNMENT}/statistics")
@@ -210,8 +227,9 @@ def class_statistics(class_id: int) -> ResponseReturnValue:
 def quiz_statistics(class_id: int, assignment_id: int) -> ResponseReturnValue:
     """Return item analysis of one quiz set for the class."""
     owned_assignment(class_id, assignment_id)
-    stats = class_progress.item_analysis(db.session, class_id, assignment_id, which_attempts())
-    return jsonify(_statistics_json(stats))
+    which = which_attempts()
+    stats = class_progress.item_analysis(db.session, class_id, assignment_id, which)
+    return jsonify(_statistics_json(stats, which))
 
 
 @bp.route("/openapi.json")

@@ -310,3 +310,35 @@ def test_choice_counts_come_only_from_the_version_shown(
     # Both answers were to the old version: its facility still counts, its choices do not.
     assert "No choices recorded for this question yet." in page
     assert "A new option" not in page
+
+
+def test_every_api_answer_matches_its_openapi_schema(client: FlaskClient, world: World) -> None:
+    from jsonschema import Draft202012Validator
+
+    spec = client.get("/api/v1/openapi.json").get_json()
+    Draft202012Validator.check_schema({"components": spec["components"]})
+    login(client, "teacher")
+    urls = {
+        "/api/v1/classes": "/api/v1/classes",
+        "/api/v1/classes/{class_id}/dashboard": f"/api/v1/classes/{world.class_id}/dashboard",
+        "/api/v1/classes/{class_id}/students/{user_id}": (
+            f"/api/v1/classes/{world.class_id}/students/{world.ids['bob']}"
+        ),
+        "/api/v1/classes/{class_id}/statistics": f"/api/v1/classes/{world.class_id}/statistics",
+        "/api/v1/classes/{class_id}/assignments/{assignment_id}/statistics": (
+            f"/api/v1/classes/{world.class_id}/assignments/{world.assignment_id}/statistics"
+        ),
+    }
+    assert set(urls) | {"/api/v1/me/progress"} == set(spec["paths"])
+    checked = []
+    for path, url in [*urls.items()]:
+        checked.append((path, client.get(url)))
+    client.post("/logout")
+    login(client, "alice")
+    checked.append(("/api/v1/me/progress", client.get("/api/v1/me/progress")))
+    for path, response in checked:
+        assert response.status_code == 200, path
+        declared = spec["paths"][path]["get"]["responses"]["200"]["content"]["application/json"]
+        schema = {**declared["schema"], "components": spec["components"]}
+        errors = list(Draft202012Validator(schema).iter_errors(response.get_json()))
+        assert not errors, (path, [e.message for e in errors[:3]])
