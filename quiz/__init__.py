@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import secrets
 from collections.abc import Mapping
@@ -34,7 +35,22 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     register_errors(app)
     register_cli(app)
     register_proxy(app)
+    if not app.testing:
+        freeze_startup_objects()
     return app
+
+
+def freeze_startup_objects() -> None:
+    """Take the objects made at start-up out of the garbage collector's full passes.
+
+    A full collection walks every tracked object, and a request that builds a big
+    dashboard (a class of hundreds) sets one off; walking the hundred thousand objects
+    Flask, SQLAlchemy and the compiled templates leave behind cost 60-90 ms each time on
+    our 2-core machine. Frozen, they are skipped; they live as long as the process
+    anyway. Tests build many apps and leave this out.
+    """
+    gc.collect()
+    gc.freeze()
 
 
 def register_proxy(app: Flask) -> None:

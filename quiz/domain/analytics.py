@@ -1100,6 +1100,20 @@ def combined_mastery(
     return found.get(0)
 
 
+MASTERY_HIGH = 0.8
+MASTERY_MID = 0.5
+
+
+def mastery_level(score: float | None) -> str:
+    """Return the band a mastery score falls in, for colour: high (80% and over), mid
+    (50-79%), low, or none without answers. Pages print the number too."""
+    if score is None:
+        return "none"
+    if score >= MASTERY_HIGH:
+        return "high"
+    return "mid" if score >= MASTERY_MID else "low"
+
+
 def mean_mastery(masteries: Iterable[Mastery | None]) -> tuple[float | None, int]:
     """Return the mean score of the masteries that exist, and how many there were.
 

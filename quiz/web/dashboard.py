@@ -10,6 +10,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
+from quiz.domain import analytics
 from quiz.extensions import db
 from quiz.services import attempts
 from quiz.services.attempts import QuizError
@@ -17,6 +18,7 @@ from quiz.services.progress import student_dashboard
 from quiz.web.forms import EmptyForm
 
 bp = Blueprint("dashboard", __name__)
+bp.add_app_template_filter(analytics.mastery_level, "mastery_level")
 
 PRACTICE_LENGTH = 10
 

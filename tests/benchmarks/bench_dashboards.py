@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from quiz import create_app, resource_dir
+from quiz import create_app, freeze_startup_objects, resource_dir
 from quiz.config import TEST_CONFIG
 from quiz.domain.bundle import read_bundle
 from quiz.extensions import db
@@ -71,7 +71,9 @@ def test_dashboards_at_scale(tmp_path: Path, responses: int) -> None:
             lambda: item_analysis(db.session, report.class_id, report.assignment_id), 3
         )
         owner_token = db.session.get(User, study_class.owner_id).session_token
-    # The whole page as the instructor gets it: login check, queries, rendering.
+    # The whole page as the instructor gets it: login check, queries, rendering, in a
+    # process set up as a served app is (TEST_CONFIG skips this step).
+    freeze_startup_objects()
     client = app.test_client()
     with client.session_transaction() as cookie:
         cookie["_user_id"] = owner_token

@@ -683,3 +683,17 @@ def test_combined_and_mean_mastery() -> None:
     one, other = right.mastery(now), wrong.mastery(now)
     assert mean_mastery([one, None, other]) == (pytest.approx(0.5), 2)
     assert mean_mastery([None]) == (None, 0)
+
+
+def test_mastery_levels_band_scores() -> None:
+    from quiz.domain.analytics import mastery_level
+
+    assert [mastery_level(s) for s in (None, 0.0, 0.49, 0.5, 0.79, 0.8, 1.0)] == [
+        "none",
+        "low",
+        "low",
+        "mid",
+        "mid",
+        "high",
+        "high",
+    ]
