@@ -142,6 +142,10 @@ def test_demo_data_is_reproducible_and_feeds_item_analysis(runner, app: Flask) -
     from quiz.models import QuestionProgress, Response, StudyClass, TopicProgress
     from quiz.services.class_progress import item_analysis
 
+    def topic_rows() -> list[tuple[object, ...]]:
+        columns = (TopicProgress.user_id, TopicProgress.topic_id, TopicProgress.answers)
+        return sorted(db.session.execute(select(*columns, TopicProgress.weight)).all())
+
     result = runner.invoke(
         args=["demo-data", "--students", "12", "--responses", "600", "--seed", "7"]
     )
@@ -158,32 +162,13 @@ def test_demo_data_is_reproducible_and_feeds_item_analysis(runner, app: Flask) -
         counted = db.session.scalar(select(func.sum(QuestionProgress.answers)))
         assert counted == 600
         assert db.session.scalar(select(func.count()).select_from(TopicProgress)) > 12
-        before = sorted(
-            db.session.execute(
-                select(
-                    TopicProgress.user_id,
-                    TopicProgress.topic_id,
-                    TopicProgress.answers,
-                    TopicProgress.weight,
-                )
-            ).all()
-        )
+        before = topic_rows()
         db.session.execute(delete(TopicProgress))
         db.session.commit()
     rebuilt = runner.invoke(args=["rebuild-progress"])
     assert rebuilt.exit_code == 0 and "Recounted 600 answers." in rebuilt.output
     with app.app_context():
-        after = sorted(
-            db.session.execute(
-                select(
-                    TopicProgress.user_id,
-                    TopicProgress.topic_id,
-                    TopicProgress.answers,
-                    TopicProgress.weight,
-                )
-            ).all()
-        )
-        assert after == before
+        assert topic_rows() == before
         first = sorted(db.session.scalars(select(Response.correct).order_by(Response.id)))
     again = runner.invoke(
         args=["demo-data", "--students", "12", "--responses", "600", "--seed", "7"]
