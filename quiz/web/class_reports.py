@@ -70,7 +70,8 @@ def which_attempts() -> str:
     """The `attempts` query argument: best (the default), first or all; else 400."""
     which = request.args.get("attempts", "best")
     if which not in class_progress.ATTEMPT_CHOICES:
-        abort(400)
+        choices = ", ".join(class_progress.ATTEMPT_CHOICES)
+        abort(400, description=f"'attempts' must be one of: {choices}.")
     return which
 
 

@@ -282,7 +282,9 @@ def test_item_analysis_reads_best_first_or_all_attempts(
     assert facility("best") == (2, 50.0)  # alice's right retake and bob's only go
     assert facility("first") == (2, 0.0)
     assert facility("all") == (3, pytest.approx(100 / 3))
-    assert client.get(f"{url}?attempts=some").status_code == 400
+    refused = client.get(f"{url}?attempts=some")
+    assert refused.status_code == 400
+    assert refused.get_json()["error"] == "'attempts' must be one of: best, first, all."
     page = client.get(f"/classes/{world.class_id}/assignments/{retake}/statistics?attempts=all")
     assert '<option value="all" selected>' in page.get_data(as_text=True)
 
