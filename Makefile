@@ -6,7 +6,7 @@ PORT ?= 5000
 HOST ?= 127.0.0.1
 ORIGINALITY := ../shared/tools/check_originality.py
 
-.PHONY: install install-test run test lint fmt typecheck cov bank-check originality db-migrate db-upgrade bench demo-data generated clean
+.PHONY: install install-test run test test-postgres lint fmt typecheck cov bank-check originality db-migrate db-upgrade bench demo-data generated clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,13 @@ run: install
 
 test: install-test lint bank-check originality
 	$(BIN)/pytest
+
+# The SQL-heavy tests again on a throwaway PostgreSQL (installed if missing), to keep
+# every query portable.
+PG_TESTS = tests/web/test_class_dashboard.py tests/web/test_dashboard.py tests/test_cli.py \
+	tests/web/test_classes.py tests/web/test_request.py tests/web/test_quiz.py
+test-postgres: install-test
+	.ci/with-postgres $(BIN)/pytest -q $(PG_TESTS)
 
 lint: install-test
 	$(BIN)/ruff check quiz tests

@@ -29,6 +29,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         template_folder=str(resource_dir("templates")),
         static_folder=str(resource_dir("static")),
     )
+    from quiz.web.request import QuizRequest
+
+    app.request_class = QuizRequest
     register_config(app, config)
     register_extensions(app)
     register_blueprints(app)

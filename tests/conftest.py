@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterator
 
@@ -24,9 +25,17 @@ def bundle() -> Bundle:
     return read_bundle(QUESTIONS_DIR)
 
 
+# QUIZ_TEST_DATABASE_URL runs the tests on another database, PostgreSQL say
+# (postgresql+psycopg://postgres@127.0.0.1:5432/quiztest); each test empties it.
+TEST_DATABASE_URL = os.environ.get("QUIZ_TEST_DATABASE_URL")
+
+
 @pytest.fixture
 def app(bundle: Bundle) -> Iterator[Flask]:
-    app = create_app({**TEST_CONFIG})
+    config = {**TEST_CONFIG}
+    if TEST_DATABASE_URL:
+        config["SQLALCHEMY_DATABASE_URI"] = TEST_DATABASE_URL
+    app = create_app(config)
     with app.app_context():
         db.create_all()
         load_bundle(db.session, bundle)
@@ -34,6 +43,7 @@ def app(bundle: Bundle) -> Iterator[Flask]:
     with app.app_context():
         db.session.remove()
         db.drop_all()
+        db.engine.dispose()  # a server database's pooled connections close now, not in GC
 
 
 @pytest.fixture

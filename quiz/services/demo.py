@@ -12,8 +12,9 @@ import math
 import random
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, insert, select, text
 
 from quiz.models import (
     Assignment,
@@ -199,6 +200,7 @@ def fill(
         if len(response_rows) >= BATCH:
             _flush(session, attempt_rows, item_rows, response_rows)
     _flush(session, attempt_rows, item_rows, response_rows)
+    _advance_id_sequences(session, (User, Attempt, AttemptItem))
     tallies.rebuild(session, user_ids)
     session.commit()
     attempts = session.scalar(select(func.count(Attempt.id)).where(Attempt.user_id.in_(user_ids)))
@@ -229,6 +231,25 @@ def _answer(version: QuestionVersion, correct: bool, rng: random.Random) -> obje
     if version.type == "multi":  # a near miss: one wrong option ticked as well
         return sorted([*right, rng.choice(wrong)])
     return [rng.choice(wrong)]
+
+
+def _advance_id_sequences(session: DbSession, models: tuple[type[Any], ...]) -> None:
+    """Move PostgreSQL's id sequences past the ids written here by hand.
+
+    The rows above carry their own ids (so that items can point at attempts without a
+    round trip each); SQLite's next id follows the largest one, but a PostgreSQL
+    sequence does not, and the next account or attempt made the usual way would collide.
+    """
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    for model in models:
+        table = model.__tablename__
+        session.execute(
+            text(
+                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                f"(SELECT COALESCE(MAX(id), 1) FROM {table}))"
+            )
+        )
 
 
 def _flush(
