@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Select, func, select
@@ -28,7 +28,7 @@ from quiz.models import (
     Topic,
     User,
 )
-from quiz.services import DbSession, tallies
+from quiz.services import DbSession, as_utc, tallies
 from quiz.services.progress import (
     ConceptMap,
     concept_masteries,
@@ -40,10 +40,6 @@ from quiz.services.progress import (
 MISSED_SHOWN = 30
 GRID_PAGE_SIZE = 100
 DISTRIBUTION_BINS = 10
-
-
-def _utc(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def member_ids(class_id: int) -> Select[Any]:
@@ -261,7 +257,7 @@ def student_report(
         for t in session.scalars(select(Topic).order_by(Topic.position))
     ]
     history = [
-        HistoryRow(a.id, a.title, a.attempt_number, _utc(a.finished_at), a.percent or 0)
+        HistoryRow(a.id, a.title, a.attempt_number, as_utc(a.finished_at), a.percent or 0)
         for a in session.scalars(
             select(Attempt)
             .join(Assignment, Assignment.id == Attempt.assignment_id)
@@ -314,7 +310,7 @@ def student_report(
     return StudentReport(
         user_id,
         username,
-        _utc(joined_at),
+        as_utc(joined_at),
         topics,
         history,
         practice or 0,

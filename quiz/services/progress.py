@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Select, func, select
@@ -22,7 +22,7 @@ from quiz.models import (
     TopicProgress,
     User,
 )
-from quiz.services import DbSession, tallies
+from quiz.services import DbSession, as_utc, tallies
 from quiz.services.cards import due_and_new
 
 # "lung cancer metastatic to the bones": the naming answers give the concept map its cells.
@@ -62,14 +62,10 @@ class StudentDashboard:
     answers: int
 
 
-def _utc(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
 def student_dashboard(session: DbSession, user: User, now: datetime) -> StudentDashboard:
     """Gather one student's progress: scores, mastery, activity, cards and concept map."""
     scores = [
-        ScorePoint(a.id, a.title, _utc(a.finished_at), a.percent or 0)
+        ScorePoint(a.id, a.title, as_utc(a.finished_at), a.percent or 0)
         for a in session.scalars(
             select(Attempt)
             .where(Attempt.user_id == user.id, Attempt.finished_at.is_not(None))

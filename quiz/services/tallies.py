@@ -8,7 +8,7 @@ million answers that is the difference between milliseconds and seconds.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any, cast
 
 from sqlalchemy import Select, delete, insert, select
@@ -17,7 +17,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from quiz.domain.analytics import RecencyTally
 from quiz.models import QuestionProgress, Response, Topic, TopicProgress
 from quiz.models import question_topics as qt
-from quiz.services import DbSession
+from quiz.services import DbSession, as_utc
 
 Counts = TopicProgress | QuestionProgress
 UserIds = Iterable[int] | Select[Any]
@@ -31,10 +31,6 @@ EMPTY = {
     "last_correct": False,
 }
 BATCH = 5_000
-
-
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def tally_of(row: Counts) -> RecencyTally:
@@ -97,7 +93,7 @@ def record_answer(
     Rows are locked in one order (the question's, then its topics' by id), so two answers
     from one student cannot deadlock.
     """
-    at = _aware(answered_at)
+    at = as_utc(answered_at)
     targets: list[tuple[type[Counts], dict[str, int]]] = [
         (QuestionProgress, {"user_id": user_id, "question_id": question_id})
     ]
@@ -121,7 +117,7 @@ def _fold(answers: Iterable[Any]) -> dict[tuple[int, int], RecencyTally]:
         found = tallies.get((user_id, key))
         if found is None:
             found = tallies[(user_id, key)] = RecencyTally()
-        found.add(bool(correct), _aware(answered_at))
+        found.add(bool(correct), as_utc(answered_at))
     return tallies
 
 

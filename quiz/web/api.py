@@ -20,7 +20,8 @@ from quiz.services import classes as classes_service
 from quiz.services.progress import StudentDashboard, student_dashboard
 from quiz.web.access import STAFF_ROLES, role_required
 from quiz.web.api_schema import OPENAPI
-from quiz.web.class_reports import owned_assignment, owned_class, which_attempts
+from quiz.web.class_reports import which_attempts
+from quiz.web.classes import owned_assignment, owned_class
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 

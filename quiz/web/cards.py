@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import io
-import random
-import secrets
 from datetime import UTC, datetime
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
@@ -17,6 +15,7 @@ from quiz.extensions import db
 from quiz.services import attempts, cards
 from quiz.services.attempts import QuizError
 from quiz.services.cards import CardError
+from quiz.web import study
 from quiz.web.access import STAFF_ROLES, role_required
 from quiz.web.forms import EmptyForm, PlainCardForm, StudySettingsForm
 
@@ -161,7 +160,7 @@ def forgetting_quiz() -> ResponseReturnValue:
         abort(400)
     try:
         attempt = attempts.start_forgetting_quiz(
-            db.session, current_user.id, 10, now(), random.Random(secrets.randbits(64))
+            db.session, current_user.id, 10, now(), study.fresh_rng()
         )
     except QuizError as exc:
         flash(str(exc), "info")

@@ -6,40 +6,19 @@ from datetime import UTC, datetime
 
 from flask import Blueprint, Response, abort, render_template, request, stream_with_context
 from flask.typing import ResponseReturnValue
-from flask_login import current_user
 
 from quiz.domain import analytics
 from quiz.extensions import db
 from quiz.models import Assignment, StudyClass
 from quiz.services import class_exports, class_progress
-from quiz.services import classes as classes_service
 from quiz.web.access import STAFF_ROLES, role_required
+from quiz.web.classes import owned_assignment, owned_class
 
 bp = Blueprint("class_reports", __name__, url_prefix="/classes")
 
 CLASS = "<int(max=2147483647):class_id>"
 ASSIGNMENT = "<int(max=2147483647):assignment_id>"
 USER = "<int(max=2147483647):user_id>"
-
-
-def owned_class(class_id: int) -> StudyClass:
-    """Return my class, or 404: another instructor's class is not ours to confirm."""
-    found = classes_service.class_for_owner(
-        db.session, current_user._get_current_object(), class_id
-    )
-    if found is None:
-        abort(404)
-    return found
-
-
-def owned_assignment(class_id: int, assignment_id: int) -> Assignment:
-    owned_class(class_id)
-    found = classes_service.assignment_for_owner(
-        db.session, current_user._get_current_object(), class_id, assignment_id
-    )
-    if found is None:
-        abort(404)
-    return found
 
 
 def now() -> datetime:

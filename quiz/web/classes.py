@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import random
-import secrets
-
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
 from quiz.extensions import db
-from quiz.models import StudyClass, User
+from quiz.models import Assignment, StudyClass, User
 from quiz.services import attempts, catalog
 from quiz.services import classes as service
 from quiz.services.classes import ClassError
@@ -28,10 +25,6 @@ ASSIGNMENT = "<int(max=2147483647):assignment_id>"
 # The service names a few fields differently from the form.
 FORM_FIELDS = {"topic_slugs": "topics"}
 DEFAULT_QUESTION_COUNT = 10
-
-
-def _rng() -> random.Random:
-    return random.Random(secrets.randbits(64))
 
 
 def _user() -> User:
@@ -101,11 +94,21 @@ def join() -> ResponseReturnValue:
     return _render_index(join_form=form, status=400)
 
 
-def _owned_class(class_id: int) -> StudyClass:
+def owned_class(class_id: int) -> StudyClass:
+    """Return my class, or 404: another instructor's class is not ours to confirm."""
     study_class = service.class_for_owner(db.session, _user(), class_id)
     if study_class is None:
-        abort(404)  # another instructor's class is not ours to confirm
+        abort(404)
     return study_class
+
+
+def owned_assignment(class_id: int, assignment_id: int) -> Assignment:
+    """Return a quiz set for my class, or 404."""
+    owned_class(class_id)
+    found = service.assignment_for_owner(db.session, _user(), class_id, assignment_id)
+    if found is None:
+        abort(404)
+    return found
 
 
 def _assignment_form() -> AssignmentForm:
@@ -135,7 +138,7 @@ def _render_class(
 @role_required(*STAFF_ROLES)
 def show(class_id: int) -> ResponseReturnValue:
     """Show my class: its code, members, quizzes, and a form to set a new quiz."""
-    study_class = _owned_class(class_id)
+    study_class = owned_class(class_id)
     return _render_class(study_class, _assignment_form())
 
 
@@ -143,7 +146,7 @@ def show(class_id: int) -> ResponseReturnValue:
 @role_required(*STAFF_ROLES)
 def create_assignment(class_id: int) -> ResponseReturnValue:
     """Set a quiz for my class."""
-    study_class = _owned_class(class_id)
+    study_class = owned_class(class_id)
     form = _assignment_form()
     if form.validate_on_submit():
         try:
@@ -169,10 +172,7 @@ def create_assignment(class_id: int) -> ResponseReturnValue:
 @role_required(*STAFF_ROLES)
 def assignment(class_id: int, assignment_id: int) -> ResponseReturnValue:
     """Show a quiz I set, with each student's attempts and best score."""
-    _owned_class(class_id)
-    found = service.assignment_for_owner(db.session, _user(), class_id, assignment_id)
-    if found is None:
-        abort(404)
+    found = owned_assignment(class_id, assignment_id)
     now = study.clock()
     return render_template(
         "classes/assignment.html",
@@ -190,7 +190,7 @@ def start(class_id: int, assignment_id: int) -> ResponseReturnValue:
         abort(400)
     try:
         attempt = service.start_assignment_attempt(
-            db.session, _user(), assignment_id, study.clock(), _rng(), class_id=class_id
+            db.session, _user(), assignment_id, study.clock(), study.fresh_rng(), class_id=class_id
         )
     except LookupError:
         abort(404)

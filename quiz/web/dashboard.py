@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import random
-import secrets
 from datetime import UTC, datetime
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -15,6 +13,7 @@ from quiz.extensions import db
 from quiz.services import attempts
 from quiz.services.attempts import QuizError
 from quiz.services.progress import student_dashboard
+from quiz.web import study
 from quiz.web.forms import EmptyForm
 
 bp = Blueprint("dashboard", __name__)
@@ -49,7 +48,7 @@ def practise() -> ResponseReturnValue:
             current_user.id,
             joined,
             PRACTICE_LENGTH,
-            random.Random(secrets.randbits(64)),
+            study.fresh_rng(),
         )
     except QuizError as exc:
         flash(str(exc), "error")

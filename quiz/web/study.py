@@ -38,7 +38,8 @@ def start_form(topics: Sequence[tuple[Topic, int]]) -> StartQuizForm:
     return form
 
 
-def _rng() -> random.Random:
+def fresh_rng() -> random.Random:
+    """A random source for drawing questions, seeded from the OS for each request."""
     return random.Random(secrets.randbits(64))
 
 
@@ -82,7 +83,7 @@ def new_quiz() -> ResponseReturnValue:
     if form.validate_on_submit():
         try:
             attempt = attempts.start_attempt(
-                db.session, current_user.id, form.topic.data or None, form.length.data, _rng()
+                db.session, current_user.id, form.topic.data or None, form.length.data, fresh_rng()
             )
         except QuizError as exc:
             form.topic.errors = [str(exc)]
@@ -182,7 +183,7 @@ def retry(attempt_id: int) -> ResponseReturnValue:
     if not EmptyForm().validate_on_submit():
         abort(400)
     try:
-        attempt = attempts.start_retry(db.session, current_user.id, attempt_id, _rng())
+        attempt = attempts.start_retry(db.session, current_user.id, attempt_id, fresh_rng())
     except QuizError as exc:
         flash(str(exc), "info")
         return redirect(url_for("study.results", attempt_id=attempt_id))
